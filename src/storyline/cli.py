@@ -1,0 +1,230 @@
+"""The `storyline` command: a thin Typer layer over the library.
+
+Each command parses options, calls one library function and renders its result; every
+library error becomes a one-line message and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from storyline import api
+from storyline.config import Settings
+from storyline.errors import StorylineError
+from storyline.progress import Progress
+from storyline.report import console as render
+
+app = typer.Typer(
+    name="storyline",
+    help="Turn news articles from many outlets into verified, cited events.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite file (default ./storyline.db, or $STORYLINE_DB)."),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+MetaOption = Annotated[
+    Path | None,
+    typer.Option("--meta", help="JSONL with id/source/title/published for files that carry none."),
+]
+FeedOption = Annotated[list[str] | None, typer.Option("--feed", help="An RSS/Atom feed URL; repeatable.")]
+Inputs = Annotated[
+    list[str] | None, typer.Argument(help="Files, folders, URLs or feeds.", show_default=False)
+]
+
+
+class _State:
+    db: str | None = None
+    quiet: bool = False
+
+
+state = _State()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(fn: F) -> F:
+    """Library errors → a clear message and exit status 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StorylineError as exc:
+            err.print(f"[bold red]error:[/] {exc}")
+            raise typer.Exit(2) from exc
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted: everything committed so far is kept; rerun to resume[/]")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings(db: str | None, quiet: bool = False) -> Settings:
+    s = Settings(quiet=quiet or state.quiet)
+    if db or state.db:
+        s.db_url = db or state.db or s.db_url
+    return s
+
+
+def progress(s: Settings) -> Progress:
+    return Progress.for_terminal(quiet=s.quiet, console=err)
+
+
+@app.callback()
+def main_options(db: DbOption = None, quiet: QuietOption = False) -> None:
+    """Storyline: which articles report the same event, who said what, where outlets differ."""
+    state.db = db
+    state.quiet = quiet
+
+
+@app.command()
+@handle_errors
+def run(
+    inputs: Inputs = None,
+    meta: MetaOption = None,
+    feed: FeedOption = None,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Ingest inputs, process everything new, print the events.
+
+    Example: storyline run ./articles --meta meta.jsonl
+    """
+    s = settings(db, quiet)
+    report = api.run(
+        inputs or [], meta=str(meta) if meta else None, feeds=feed or [], settings=s, progress=progress(s)
+    )
+    err.print(render.ingest_summary(report.ingest))
+    _print_events(s)
+    if not report.ingest.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def ingest(
+    inputs: Inputs = None,
+    meta: MetaOption = None,
+    feed: FeedOption = None,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Ingest only: files, folders (recursively), URLs, RSS/Atom feeds, JSON/JSONL crawls.
+
+    Example: storyline ingest crawl.jsonl https://example.org/article --feed https://example.org/rss
+    """
+    s = settings(db, quiet)
+    report = api.ingest(
+        inputs or [], meta=str(meta) if meta else None, feeds=feed or [], settings=s, progress=progress(s)
+    )
+    err.print(render.ingest_summary(report))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def process(db: DbOption = None, quiet: QuietOption = False) -> None:
+    """Enrich, cluster and compare whatever is not yet processed (incremental, idempotent).
+
+    Example: storyline process
+    """
+    s = settings(db, quiet)
+    report = api.process(settings=s, progress=progress(s))
+    err.print(f"analysed {report.enrich.enriched} articles")
+    _print_events(s)
+
+
+@app.command()
+@handle_errors
+def events(db: DbOption = None) -> None:
+    """List events, newest first.
+
+    Example: storyline events
+    """
+    _print_events(settings(db))
+
+
+@app.command()
+@handle_errors
+def show(
+    event: Annotated[str, typer.Argument(help="An event id from `storyline events`.")], db: DbOption = None
+) -> None:
+    """One event: its articles, participants, date and the cross-outlet comparison.
+
+    Example: storyline show ev-a74cad6c
+    """
+    out.print(api.event_renderable(settings(db), event))
+
+
+@app.command()
+@handle_errors
+def export(
+    format: Annotated[str, typer.Option("--format", help="Output format (json).")] = "json",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write; stdout when absent.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Everything in the store as JSON, schema storyline/1.
+
+    Example: storyline export -o storyline.json
+    """
+    if format != "json":
+        raise StorylineError(f"unknown export format {format!r}; use json")
+    s = settings(db)
+    if output is None:
+        api.export_json(sys.stdout, settings=s)
+    else:
+        with output.open("w", encoding="utf-8") as fh:
+            counts = api.export_json(fh, settings=s)
+        err.print(f"wrote {output}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@app.command()
+@handle_errors
+def demo(
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder for the demo database and report.")
+    ] = Path("storyline-demo"),
+    quiet: QuietOption = False,
+) -> None:
+    """Run the bundled fictional demo corpus end to end and write an HTML report.
+
+    Example: storyline demo -o /tmp/demo
+    """
+    s = settings(None, quiet)
+    result = api.demo(output, settings=s, progress=progress(s))
+    err.print(render.ingest_summary(result.run.ingest))
+    _print_events(result.settings)
+    out.print(f"[bold green]report:[/] {result.report}")
+
+
+def _print_events(s: Settings) -> None:
+    store = api.open_store(s)
+    events_ = api.events(store=store)
+    if events_:
+        out.print(render.events_table(events_, api.entity_names(store=store)))
+    else:
+        err.print("no events yet")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Versioned schema: an ordered list of named migration functions, applied once each.
+
+Alembic would work too; a list of functions is enough for a schema owned by one package,
+runs the same on SQLite and PostgreSQL, and needs no separate tool at install time.
+Migrations run inside the caller's transaction, and PostgreSQL's advisory lock keeps two
+processes starting at once from migrating twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from storyline.store import schema
+
+schema_version = sa.Table(
+    "schema_version",
+    sa.MetaData(),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+
+def v1_initial(conn: Connection) -> None:
+    """Every table of storyline/1."""
+    schema.metadata.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [v1_initial]
+
+
+def current_version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+
+def migrate(conn: Connection) -> int:
+    """Apply the migrations this database has not seen; return the resulting version."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7301)"))
+    schema_version.create(conn, checkfirst=True)
+    version = current_version(conn)
+    for number, step in enumerate(MIGRATIONS, start=1):
+        if number > version:
+            step(conn)
+            conn.execute(
+                schema_version.insert().values(version=number, name=step.__name__, applied_at=schema.utcnow())
+            )
+            version = number
+    return version
