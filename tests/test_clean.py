@@ -115,3 +115,18 @@ def test_offsets_point_into_text():
     for block in result.blocks:
         assert "\n" not in result.text[block.start : block.end]
     assert result.text[result.blocks[-1].start : result.blocks[-1].end] == "Another paragraph."
+
+
+def test_headline_and_bullets_above_blank_line_paragraphs_stay_apart():
+    """Regression: unwrap() once took short top lines for hard-wrapped text and joined them."""
+    raw = (
+        "Ferry strike ends after pay deal\n"
+        "- Union accepts a raise\n"
+        "- Crossings resume on Friday\n\n"
+        "ARTICLE AD BOX\n\n"
+        "The strike ended on Thursday when union members voted to accept the offer.\n\n"
+        "The operator said all crossings would run normally from Friday morning.\n"
+    )
+    got = kinds(raw)
+    assert [k for k, _ in got] == ["headline", "bullet", "bullet", "body", "body"]
+    assert "ARTICLE AD BOX" not in clean_text(raw).text

@@ -14,6 +14,7 @@ a heading and a paragraph, and every offset points into exactly this text.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -122,17 +123,30 @@ def unwrap(text: str) -> str:
     """Join hard-wrapped lines back into paragraphs.
 
     Plain-text archives often wrap at ~72 columns with blank lines between paragraphs; a
-    line break inside a sentence would otherwise end the sentence.  Only when most lines
-    inside paragraphs end mid-sentence is the text treated as wrapped.
+    line break inside a sentence would otherwise end the sentence.  The text counts as
+    wrapped only when most line breaks inside paragraphs fall mid-sentence (the line runs
+    on, the next starts in lower case), so a headline over bullets is never joined.
     """
-    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
-    inner = [line for p in paragraphs for line in p.split("\n")[:-1] if line.strip()]
-    if len(paragraphs) < 2 or len(inner) < 3:
+    paragraphs = [[ln for ln in p.split("\n") if ln.strip()] for p in re.split(r"\n\s*\n", text)]
+    paragraphs = [p for p in paragraphs if p]
+    breaks = [(a, b) for p in paragraphs for a, b in itertools.pairwise(p)]
+    if len(paragraphs) < 2 or len(breaks) < 3:
         return text
-    open_ended = sum(1 for line in inner if not _TERMINAL_RE.search(line.rstrip()))
-    if open_ended / len(inner) < 0.6:
+    mid_sentence = sum(1 for a, b in breaks if not _TERMINAL_RE.search(a) and b[:1].islower())
+    if mid_sentence / len(breaks) < 0.5:
         return text
-    return "\n".join(" ".join(line.strip() for line in p.split("\n") if line.strip()) for p in paragraphs)
+    return "\n".join(_join_wrapped(p) for p in paragraphs)
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """One paragraph's lines joined with spaces; a bullet still starts a line of its own."""
+    out: list[str] = []
+    for line in lines:
+        if out and not _BULLET_RE.match(line):
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line.strip())
+    return "\n".join(out)
 
 
 def _ends_like_sentence(line: str) -> bool:
@@ -153,7 +167,9 @@ def _classify(lines: list[str], marked: set[int]) -> list[BlockKind]:
             kinds.append("body")
         elif i == 0 and words <= HEADLINE_MAX_WORDS:
             kinds.append("headline")
-        elif (i == 1 and kinds[0] == "headline" and words <= HEADLINE_MAX_WORDS) or words <= HEADING_MAX_WORDS:
+        elif (
+            i == 1 and kinds[0] == "headline" and words <= HEADLINE_MAX_WORDS
+        ) or words <= HEADING_MAX_WORDS:
             kinds.append("subhead")
         else:
             kinds.append("body")
