@@ -83,3 +83,39 @@ def test_signature_roundtrip():
 
 def test_content_hash_ignores_case_and_spacing():
     assert dedupe.content_hash("The  Talks\nended.") == dedupe.content_hash("the talks ended")
+
+
+def test_copy_ingested_before_its_original_is_still_the_copy(store, tmp_path):
+    """Regression: the demo's folder order put the republished copy before the wire story."""
+    (tmp_path / "a-copy.txt").write_text(syndicated_copy(WIRE))
+    (tmp_path / "b-wire.txt").write_text(WIRE)
+    meta = tmp_path / "m.jsonl"
+    meta.write_text(
+        json.dumps(
+            {"path": "a-copy.txt", "id": "copy", "source": "Harbour Gazette", "published": "2026-05-08"}
+        )
+        + "\n"
+        + json.dumps({"path": "b-wire.txt", "id": "wire", "source": "Wire", "published": "2026-05-07"})
+    )
+    report = ingest(store, [str(tmp_path)], MetaIndex.load(meta))
+    assert report.duplicates == {"copy": "wire"}
+    by_id = {a["id"]: a for a in to_dict(store)["articles"]}
+    assert by_id["copy"]["duplicate_of"] == "wire"
+    assert by_id["wire"]["duplicate_of"] is None
+
+
+def test_original_arriving_in_a_later_run_demotes_the_stored_copy(store, tmp_path):
+    (tmp_path / "copy.txt").write_text(syndicated_copy(WIRE))
+    (tmp_path / "wire.txt").write_text(WIRE)
+    (tmp_path / "m1.jsonl").write_text(
+        json.dumps({"path": "copy.txt", "id": "copy", "published": "2026-05-08"})
+    )
+    (tmp_path / "m2.jsonl").write_text(
+        json.dumps({"path": "wire.txt", "id": "wire", "published": "2026-05-07"})
+    )
+    first = ingest(store, [], MetaIndex.load(tmp_path / "m1.jsonl"))
+    assert first.ingested == ["copy"]
+    ingest(store, [], MetaIndex.load(tmp_path / "m2.jsonl"))
+    by_id = {a["id"]: a for a in to_dict(store)["articles"]}
+    assert by_id["copy"]["duplicate_of"] == "wire"
+    assert by_id["wire"]["duplicate_of"] is None

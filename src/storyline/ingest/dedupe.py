@@ -22,6 +22,11 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _SCHEME = "affine32"  # stored signatures must be read back with the scheme that made them
 
 
+def earlier(a: str | None, b: str | None) -> bool:
+    """Was a published strictly before b?  Unknown dates never win."""
+    return bool(a and b and a[:19] < b[:19])
+
+
 def body_text(text: str, blocks: list[Block]) -> str:
     """The body lines of a cleaned article, without its first line when there are more."""
     body = [text[b.start : b.end] for b in blocks if b.kind == "body"]
@@ -55,20 +60,27 @@ def from_bytes(data: bytes) -> MinHash:
 
 
 class NearDuplicateIndex:
-    """LSH over MinHash signatures; `match` finds the closest earlier article, if any."""
+    """LSH over the signatures of originals; `match` finds the closest one, if any."""
 
     def __init__(self, threshold: float = NEAR_DUPLICATE_JACCARD) -> None:
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=MINHASH_PERMUTATIONS)
         self.signatures: dict[str, MinHash] = {}
+        self.published: dict[str, str | None] = {}
 
     def __len__(self) -> int:
         return len(self.signatures)
 
-    def add(self, article_id: str, mh: MinHash) -> None:
+    def add(self, article_id: str, mh: MinHash, published: str | None = None) -> None:
         if article_id not in self.signatures:
             self.lsh.insert(article_id, mh)
             self.signatures[article_id] = mh
+            self.published[article_id] = published
+
+    def remove(self, article_id: str) -> None:
+        if self.signatures.pop(article_id, None) is not None:
+            self.lsh.remove(article_id)
+            self.published.pop(article_id, None)
 
     def match(self, mh: MinHash) -> tuple[str, float] | None:
         """The most similar indexed article at or over the threshold, ties to the smaller id."""

@@ -77,6 +77,7 @@ class _Batch:
         self.log: list[dict[str, Any]] = []
         self.hashes: dict[str, list[Any]] = {}
         self.ids: set[str] = set()
+        self.redirects: list[tuple[str, str]] = []  # (demoted original, new original)
 
 
 class Ingestor:
@@ -101,6 +102,8 @@ class Ingestor:
         batch, self.batch = self.batch, _Batch()
         with self.store.atomic() as conn:
             repo.insert(conn, batch.rows)
+            for old, new in batch.redirects:
+                repo.redirect_duplicates(conn, old, new)
             repo.log(conn, self.report.run, batch.log)
 
     def _skip(self, origin: str, reason: str) -> None:
@@ -134,12 +137,7 @@ class Ingestor:
             return
         mh = dedupe.signature(dedupe.body_text(article.text, article.blocks))
         self._load_window(article.published)
-        match = self.index.match(mh)
-        if match is not None:
-            article.duplicate_of = match[0]
-            self.report.duplicates[article.id] = match[0]
-        else:
-            self.index.add(article.id, mh)
+        self._place(article, mh)
         self.batch.rows.append(repo.to_row(article, dedupe.to_bytes(mh)))
         self.batch.ids.add(article.id)
         self.batch.hashes.setdefault(article.content_hash, []).append(
@@ -147,6 +145,29 @@ class Ingestor:
         )
         self.batch.log.append({"origin": item.origin, "status": "ingested", "article": article.id})
         self.report.ingested.append(article.id)
+
+    def _place(self, article: Article, mh: dedupe.MinHash) -> None:
+        """Original or copy?  The earlier published of two near-identical texts is the original."""
+        match = self.index.match(mh)
+        if match is None:
+            self.index.add(article.id, mh, article.published)
+        elif dedupe.earlier(article.published, self.index.published.get(match[0])):
+            self._demote(match[0], article.id)
+            self.index.remove(match[0])
+            self.index.add(article.id, mh, article.published)
+        else:
+            article.duplicate_of = match[0]
+            self.report.duplicates[article.id] = match[0]
+
+    def _demote(self, old: str, new: str) -> None:
+        for row in self.batch.rows:
+            if row["id"] == old or row["duplicate_of"] == old:
+                row["duplicate_of"] = new
+        self.batch.redirects.append((old, new))
+        for copy, original in list(self.report.duplicates.items()):
+            if original == old:
+                self.report.duplicates[copy] = new
+        self.report.duplicates[old] = new
 
     def _seen_before(self, item: ArticleInput, article: Article) -> bool:
         """Same text from the same place: a no-op, or a metadata update from --meta."""
@@ -187,8 +208,8 @@ class Ingestor:
             return
         self.loaded_days.add(day)
         with self.store.read() as conn:
-            for article_id, data in repo.minhashes(conn, [published], DEDUPE_WINDOW_DAYS):
-                self.index.add(article_id, dedupe.from_bytes(data))
+            for article_id, data, when in repo.minhashes(conn, [published], DEDUPE_WINDOW_DAYS):
+                self.index.add(article_id, dedupe.from_bytes(data), when)
 
 
 @dataclass

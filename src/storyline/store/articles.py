@@ -121,10 +121,10 @@ def update_meta(conn: Connection, article_id: str, values: dict[str, Any]) -> No
 
 def minhashes(
     conn: Connection, around: Iterable[str | None], window_days: int
-) -> Iterator[tuple[str, bytes]]:
+) -> Iterator[tuple[str, bytes, str | None]]:
     """Signatures of originals published within the window of the given dates (or undated)."""
     days = sorted({d[:10] for d in around if d})
-    query = sa.select(articles.c.id, articles.c.minhash).where(
+    query = sa.select(articles.c.id, articles.c.minhash, articles.c.published).where(
         articles.c.duplicate_of.is_(None), articles.c.minhash.is_not(None)
     )
     if days:
@@ -132,7 +132,20 @@ def minhashes(
         hi = (date.fromisoformat(days[-1]) + timedelta(days=window_days + 1)).isoformat()
         query = query.where(sa.or_(articles.c.published.is_(None), articles.c.published.between(lo, hi)))
     for row in conn.execute(query):
-        yield row.id, row.minhash
+        yield row.id, row.minhash, row.published
+
+
+def redirect_duplicates(conn: Connection, old: str, new: str) -> None:
+    """An earlier original arrived after its copy: the copy and its copies now point to it.
+
+    The demoted article's later stages run again, so it leaves its event as a duplicate.
+    """
+    conn.execute(
+        articles.update()
+        .where(articles.c.id == old)
+        .values(duplicate_of=new, enriched_at=None, clustered_at=None)
+    )
+    conn.execute(articles.update().where(articles.c.duplicate_of == old).values(duplicate_of=new))
 
 
 def pending(conn: Connection, stage: str, limit: int | None = None) -> list[str]:
