@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -295,8 +295,14 @@ def read_feed_url(url: str, fetcher: Fetcher) -> Iterator[Item]:
     yield from read_feed(response.content, url, fetcher)
 
 
-def read_feed(content: bytes, origin: str, fetcher: Fetcher) -> Iterator[Item]:
-    """Each entry of an RSS/Atom feed; inline full text is used, teasers fetch their link."""
+def read_feed(
+    content: bytes, origin: str, fetcher: Fetcher, known: Callable[[str], bool] | None = None
+) -> Iterator[Item]:
+    """Each entry of an RSS/Atom feed; inline full text is used, teasers fetch their link.
+
+    `known` says which entry links are stored already: polling a feed must not fetch the
+    same twenty pages every fifteen minutes.
+    """
     parsed = feedparser.parse(content)
     if not parsed.get("version") and not parsed.entries:
         yield Skipped(origin, "not an RSS or Atom feed")
@@ -304,6 +310,8 @@ def read_feed(content: bytes, origin: str, fetcher: Fetcher) -> Iterator[Item]:
     site = parsed.feed.get("title")
     for n, entry in enumerate(parsed.entries):
         where = entry.get("link") or f"{origin}#{n}"
+        if known is not None and entry.get("link") and known(entry.link):
+            continue
         try:
             yield _checked(_entry_to_input(entry, site, where, fetcher))
         except InputError as exc:

@@ -236,6 +236,21 @@ def _domain(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
+def ingest_items(
+    store: Store, items: Iterable[ArticleInput | Skipped], progress: Progress | None = None
+) -> IngestReport:
+    """Store already-read items; the part of ingest that `storyline watch` shares."""
+    report = IngestReport(run=uuid.uuid4().hex[:12])
+    ingestor = Ingestor(store, report)
+    progress = progress or Progress()
+    with progress.task("Ingesting") as task:
+        for item in items:
+            ingestor.add(item)
+            task.advance()
+    ingestor.flush()
+    return report
+
+
 def ingest(
     store: Store,
     inputs: Iterable[str],
@@ -245,12 +260,4 @@ def ingest(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Read every input into the store; never raises for a bad input, reports it."""
-    report = IngestReport(run=uuid.uuid4().hex[:12])
-    ingestor = Ingestor(store, report)
-    progress = progress or Progress()
-    with progress.task("Ingesting") as task:
-        for item in read_inputs(inputs, meta, feeds, fetcher):
-            ingestor.add(item)
-            task.advance()
-    ingestor.flush()
-    return report
+    return ingest_items(store, read_inputs(inputs, meta, feeds, fetcher), progress)

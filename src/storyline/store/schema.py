@@ -36,7 +36,7 @@ articles = sa.Table(
     sa.Column("content_hash", sa.String(64), nullable=False, index=True),
     sa.Column("source", sa.String(300)),
     sa.Column("title", sa.Text),
-    sa.Column("url", sa.Text),
+    sa.Column("url", sa.Text, index=True),
     sa.Column("path", sa.Text),
     sa.Column("published", sa.String(40), index=True),
     sa.Column("language", sa.String(16)),
