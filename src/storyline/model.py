@@ -157,6 +157,8 @@ class Quote:
     speaker_start: int | None = None
     speaker_end: int | None = None
     cue: str | None = None  # the speech verb or phrase ("said", "according to")
+    cue_start: int | None = None  # where the cue stands, so it can be shown in context
+    cue_end: int | None = None
 
 
 @dataclass

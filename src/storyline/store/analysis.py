@@ -75,6 +75,8 @@ def _quote_row(q: Quote) -> dict:
         "speaker_start": q.speaker_start,
         "speaker_end": q.speaker_end,
         "cue": q.cue,
+        "cue_start": q.cue_start,
+        "cue_end": q.cue_end,
     }
 
 
@@ -102,6 +104,8 @@ def quotes_of(conn: Connection, article_ids: Iterable[str]) -> list[Quote]:
             speaker_start=r.speaker_start,
             speaker_end=r.speaker_end,
             cue=r.cue,
+            cue_start=r.cue_start,
+            cue_end=r.cue_end,
         )
         for r in conn.execute(query)
     ]

@@ -132,6 +132,8 @@ quotes = sa.Table(
     sa.Column("speaker_start", sa.Integer),
     sa.Column("speaker_end", sa.Integer),
     sa.Column("cue", sa.String(100)),
+    sa.Column("cue_start", sa.Integer),
+    sa.Column("cue_end", sa.Integer),
 )
 
 timerefs = sa.Table(
