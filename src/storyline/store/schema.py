@@ -79,7 +79,7 @@ entity_keys = sa.Table(
     "entity_keys",
     metadata,
     sa.Column("key", sa.String(300), primary_key=True),
-    _id("entity", sa.ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+    _id("entity", sa.ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 # One article's view of an entity: its fullest name there, and the global entity it maps to.
