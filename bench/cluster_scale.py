@@ -1,0 +1,183 @@
+"""Time and peak memory of the clustering stage for 1k, 10k and 100k articles.
+
+    PYTHONPATH=src python bench/cluster_scale.py --sizes 1000 10000 100000
+
+Larger sets replay the real ECB+ (train + dev) and WikiRef220 articles: copy r of an
+article gets id `r<r>-<id>` and every date shifted by r × REPLAY_SHIFT_DAYS, so each
+copy is a new stream of the same texts a month later.  ECB+ and WikiRef articles are
+mostly undated; each gold event (or topic) gets a synthetic publication day and its
+articles spread over the two days after it.  Enrichment and embeddings are computed
+once and replayed (stored as the enrichment stage would leave them, features included),
+since this measures clustering: `cluster_pending` end to end on a SQLite file, including
+its reads, writes and storyline linking.  Each size runs in a fresh process so its peak
+RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import ecbplus as bench
+
+from storyline.cluster.features import ArticleFeatures, compute_features
+from storyline.enrich.embed import MODEL_NAME
+from storyline.model import Article
+
+REPLAY_SHIFT_DAYS = 30
+EPOCH = date(2020, 1, 1)
+WRITE_CHUNK = 2000
+
+
+def source_articles() -> tuple[list[Article], dict[str, ArticleFeatures], dict, dict[str, str]]:
+    """Articles, features, vectors and a synthetic base day for each, from the benchmarks."""
+    corpora = [bench.load_ecbplus("train"), bench.load_ecbplus("dev"), bench.load_wikiref()]
+    articles, features, vectors, group = [], {}, {}, {}
+    for corpus in corpora:
+        bench.enrich(corpus, progress=False)
+        vectors |= bench.embed_corpus(corpus)
+        for a in corpus.articles:
+            articles.append(a)
+            features[a.id] = compute_features(a, corpus.analyses[a.id])
+            group[a.id] = corpus.gold[a.id]
+    return articles, features, vectors, group
+
+
+def _offset(key: str, modulo: int) -> int:
+    return int(hashlib.sha1(key.encode()).hexdigest()[:8], 16) % modulo
+
+
+def replay(article: Article, f: ArticleFeatures, group: str, copy: int) -> tuple[Article, ArticleFeatures]:
+    """Copy `copy` of an article: new id, dates moved to its group's synthetic day."""
+    day = EPOCH + timedelta(days=copy * REPLAY_SHIFT_DAYS + _offset(group, 28) + _offset(article.id, 3))
+    new_id = f"r{copy:04d}-{article.id}"
+    moved = dataclasses.replace(article, id=new_id, published=day.isoformat(), duplicate_of=None)
+    features = dataclasses.replace(
+        f,
+        article=new_id,
+        published=day.isoformat(),
+        event_date=day.isoformat(),
+        granularity="day",
+        date_source="lede" if f.date_source == "lede" else "published",
+        date_confidence=1.0 if f.date_source == "lede" else 0.4,
+        context=[],
+        duplicate_of=None,
+        computed_at="9999",  # fresh: clustering reuses these instead of recomputing
+    )
+    return moved, features
+
+
+def build(path: Path, size: int) -> None:
+    """A SQLite store with `size` replayed articles, enriched, with features and vectors."""
+    from storyline.store import articles as article_repo
+    from storyline.store import events as repo
+    from storyline.store.db import Store
+
+    articles, features, vectors, group = source_articles()
+    store = Store(f"sqlite:///{path}")
+    batch: list[tuple[Article, ArticleFeatures]] = []
+    for i in range(size):
+        original = articles[i % len(articles)]
+        batch.append(replay(original, features[original.id], group[original.id], i // len(articles)))
+        if len(batch) == WRITE_CHUNK or i == size - 1:
+            with store.atomic() as conn:
+                article_repo.insert(conn, [article_repo.to_row(a, None) for a, _ in batch])
+                repo.write_features(conn, [f for _, f in batch])
+                repo.write_vectors(conn, {a.id: vectors[a.id.split("-", 1)[1]] for a, _ in batch}, MODEL_NAME)
+                article_repo.mark(conn, [a.id for a, _ in batch], "enriched_at")
+            batch = []
+    store.close()
+
+
+def measure(path: Path) -> dict:
+    """Run `cluster_pending` on the store; time, peak RSS and what it made."""
+    from storyline.cluster.events import cluster_pending
+    from storyline.store import events as repo
+    from storyline.store.db import Store
+
+    store = Store(f"sqlite:///{path}")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    report = cluster_pending(store)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with store.read() as conn:
+        storylines = len(repo.all_storylines(conn))
+    return {
+        "articles": report.articles,
+        "events": report.new_events,
+        "storylines": storylines,
+        "seconds": seconds,
+        "peak_mb": peak / 1024,
+        "start_mb": before / 1024,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--split", default="all", choices=["all"], help="replays every split it reads")
+    parser.add_argument("--limit", type=int, default=None, help="largest size to run")
+    parser.add_argument("--_build", help=argparse.SUPPRESS)
+    parser.add_argument("--_measure", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args._build:
+        return build(Path(args._build), args.sizes[0])
+    if args._measure:
+        return print(json.dumps(measure(Path(args._measure))))
+    print("command:", "PYTHONPATH=src python bench/cluster_scale.py", " ".join(sys.argv[1:]))
+    sizes = [s for s in args.sizes if args.limit is None or s <= args.limit]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            path = Path(tmp) / f"scale-{size}.db"
+            _child(["--_build", str(path), "--sizes", str(size)])
+            result = json.loads(_child(["--_measure", str(path)]).strip().splitlines()[-1])
+            rows.append((size, result))
+            print(f"  {size}: {result}", file=sys.stderr)
+    _table(rows)
+
+
+def _child(args: list[str]) -> str:
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(done.stderr)
+    return done.stdout
+
+
+def _table(rows: list[tuple[int, dict]]) -> None:
+    print("\nClustering stage (cluster_pending on a SQLite file, replayed ECB+ and WikiRef220 articles)")
+    print(
+        "| articles | events | storylines | seconds | articles/s | ms/article | peak RSS MB "
+        "| of which clustering MB | growth vs previous |"
+    )
+    print(
+        "|---------:|-------:|-----------:|--------:|-----------:|-----------:|------------:|------:|------:|"
+    )
+    previous = None
+    for size, r in rows:
+        per = 1000 * r["seconds"] / size
+        growth = (
+            f"{r['seconds'] / previous[1]['seconds']:.1f}x time for {size / previous[0]:.0f}x articles"
+            if previous
+            else ""
+        )
+        print(
+            f"| {size:>8} | {r['events']:>6} | {r['storylines']:>10} | {r['seconds']:>7.1f} | "
+            f"{size / r['seconds']:>10.0f} | {per:>10.2f} | {r['peak_mb']:>11.0f} "
+            f"| {r['peak_mb'] - r['start_mb']:>5.0f} | {growth:>18} |"
+        )
+        previous = (size, r)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""Clustering articles into events: features, the score, the stage over a real store."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from cluster_fixtures import Spec, build, call_corpus, seed, vector
+
+from storyline.cluster import events as ev
+from storyline.cluster.features import (
+    compute_features,
+    detect_kind,
+    interval_gap,
+    parse_date_value,
+)
+from storyline.model import Event
+from storyline.store import articles as article_repo
+from storyline.store import events as repo
+from storyline.store.db import Store
+
+
+@pytest.fixture
+def store() -> Store:
+    s = Store(":memory:")
+    yield s
+    s.close()
+
+
+def features(spec: Spec):
+    article, analysis = build(spec)
+    return compute_features(article, analysis)
+
+
+# --- features ---------------------------------------------------------------------------------
+
+
+def test_date_values_are_intervals_and_month_contains_day() -> None:
+    day, month = parse_date_value("2026-01-27"), parse_date_value("2026-01")
+    assert day and month and day.granularity == "day" and month.granularity == "month"
+    assert interval_gap((day.lo, day.hi), (month.lo, month.hi)) == 0
+    assert parse_date_value("2024-W05") is None  # weeks are too vague to date a happening
+    assert parse_date_value("2026-02-30") is None
+
+
+def test_event_date_is_the_ledes_day_not_publication_or_background() -> None:
+    f = features(call_corpus()[0])
+    assert (f.event_date, f.granularity, f.date_source) == ("2026-01-27", "day", "lede")
+    assert [c.date for c in f.context] == ["2001"]  # the treaty is context, not the event
+    assert "treaty" in f.context[0].text
+
+
+def test_without_a_lede_date_the_publication_date_stands_in_with_low_confidence() -> None:
+    f = features(Spec("x", ["Officials held talks in Beijing."], "2023-12-21", "t"))
+    assert (f.event_date, f.date_source) == ("2023-12-21", "published")
+    assert f.date_interval() is not None
+    lo, hi = f.date_interval()  # type: ignore[misc]
+    assert hi - lo == 3  # the report may come a few days after the happening
+
+
+def test_a_future_date_in_the_lede_is_not_the_happening() -> None:
+    spec = Spec(
+        "x",
+        ["The ministers announced talks.", "They will meet on May 3 in Minsk."],
+        "2025-04-01",
+        "t",
+        dates=[("May 3", "2025-05-03", "day")],
+    )
+    assert features(spec).date_source == "published"
+
+
+def test_kind_from_cues_title_first() -> None:
+    assert detect_kind("Ministers hold video call", "They discussed exercises.") == "call"
+    assert detect_kind("", "The navies began joint drills on Monday.") == "exercise"
+    assert detect_kind("", "The minister said the talks went well.") == "talks"
+    assert detect_kind("", "Nothing of note.") is None
+
+
+def test_participants_are_the_people_and_countries_the_lede_names() -> None:
+    f = features(call_corpus()[0])
+    assert {"ent-belousov", "ent-dong", "ent-russia", "ent-china"} <= set(f.participants)
+
+
+def test_features_round_trip_through_the_store(store: Store) -> None:
+    f = features(call_corpus()[0])
+    seed(store, call_corpus()[:1])
+    with store.atomic() as conn:
+        repo.write_features(conn, [f])
+        back = repo.load_features(conn, [f.article])[f.article]
+    assert back == f
+
+
+# --- the score ------------------------------------------------------------------------------
+
+
+def _event(specs: list[Spec]) -> ev.EventState:
+    state = ev.EventState("e", 384)
+    for s in specs:
+        state.add(features(s), vector(s))
+    return state
+
+
+def test_same_call_scores_above_the_threshold_lookalike_below() -> None:
+    a1, a2, a3, _ = call_corpus()
+    event = _event([a1])
+    clusterer = ev.Clusterer()
+    same = clusterer.score(features(a2), vector(a2), event)
+    assert same is not None and same >= ev.JOIN_LOGIT
+    # same minister, a video call too, but the previous counterpart two years earlier
+    assert clusterer.score(features(a3), vector(a3), event) is None  # vetoed by the dates
+
+
+def test_people_clash_marks_another_counterpart() -> None:
+    a1, _, a3, _ = call_corpus()
+    moved = Spec(a3.id, a3.lines, "2026-01-28", a3.topic, a3.entities, [("Wednesday", "2026-01-27", "day")])
+    values = ev.pair_features(features(moved), vector(moved), _event([a1]))
+    assert values["people_clash"] == 1.0
+    assert values["date_agree"] == 1.0
+
+
+def test_event_state_does_not_depend_on_join_order() -> None:
+    specs = call_corpus()[:2]
+    forward, backward = _event(specs), _event(specs[::-1])
+    assert np.array_equal(forward.vec_sum, backward.vec_sum)
+    assert forward.entity_sum == backward.entity_sum
+    assert forward.date() == backward.date()
+
+
+def test_most_supported_date_prefers_the_lede_day_over_a_publication_fallback() -> None:
+    a1 = call_corpus()[0]
+    late = Spec("late", ["Defence ministers talked, officials said."], "2026-01-29", "ministers-call")
+    assert _event([late, a1]).date()[:2] == ("2026-01-27", "day")  # type: ignore[index]
+
+
+# --- the stage --------------------------------------------------------------------------------
+
+
+def test_cluster_pending_splits_the_traps_and_fills_the_store(store: Store) -> None:
+    seed(store, call_corpus())
+    report = ev.cluster_pending(store)
+    assert report.articles == 4 and report.new_events == 3
+    with store.read() as conn:
+        events = repo.all_events(conn)
+        assignment = repo.article_events(conn)
+        assert repo.pending(conn) == []
+        storylines = repo.all_storylines(conn)
+    assert all(isinstance(e, Event) for e in events)
+    assert assignment["a1"] == assignment["a2"] == ev.event_id_for("a1")
+    assert len({assignment["a1"], assignment["a3"], assignment["a4"]}) == 3
+    call = next(e for e in events if e.id == assignment["a1"])
+    assert (call.date, call.granularity, call.kind) == ("2026-01-27", "day", "call")
+    assert call.title == "Andrey Belousov and Dong Jun hold call"
+    assert {"ent-belousov", "ent-dong"} <= set(call.participants)
+    assert sorted(call.articles) == ["a1", "a2"]
+    assert [e.date for e in events] == sorted(e.date for e in events)  # a timeline
+    assert len(storylines) == 1 and sorted(storylines[0].events) == sorted(e.id for e in events)
+    assert [c.date for c in storylines[0].context] == ["2001"]
+
+
+def test_second_run_finds_nothing_to_do(store: Store) -> None:
+    seed(store, call_corpus())
+    ev.cluster_pending(store)
+    again = ev.cluster_pending(store)
+    assert again.articles == 0 and again.events == []
+
+
+def test_duplicates_join_their_originals_event(store: Store) -> None:
+    specs = call_corpus()[:1]
+    copy = Spec("a1-copy", specs[0].lines, "2026-01-29", "other-topic", specs[0].entities, duplicate_of="a1")
+    seed(store, [*specs, copy])
+    report = ev.cluster_pending(store)
+    with store.read() as conn:
+        assignment = repo.article_events(conn)
+    assert assignment["a1-copy"] == assignment["a1"]
+    assert report.duplicates == 1
+
+
+def test_an_updated_article_is_clustered_anew(store: Store) -> None:
+    seed(store, call_corpus())
+    ev.cluster_pending(store)
+    with store.atomic() as conn:
+        article_repo.update_meta(conn, "a4", {"published": "2024-10-16"})
+        article_repo.mark(conn, ["a4"], "enriched_at")
+    report = ev.cluster_pending(store)
+    with store.read() as conn:
+        assignment = repo.article_events(conn)
+        events = repo.all_events(conn)
+    assert report.articles == 1
+    assert len(events) == 3 and assignment["a4"] == ev.event_id_for("a4")
+
+
+def test_an_article_without_a_stored_embedding_gets_one(store: Store, monkeypatch) -> None:
+    spec = call_corpus()[0]
+    article, analysis = build(spec)
+    with store.atomic() as conn:
+        repo.seed_enriched(conn, [article], {article.id: analysis})
+    monkeypatch.setattr(ev.embed, "embed", lambda texts: np.stack([vector(spec) for _ in texts]))
+    ev.cluster_pending(store)
+    with store.read() as conn:
+        assert article.id in repo.load_vectors(conn, [article.id], ev.embed.MODEL_NAME)
+
+
+def test_candidates_come_from_the_index_not_every_event() -> None:
+    clusterer = ev.Clusterer()
+    for i in range(40):  # forty one-article events over forty weeks
+        day = f"2025-{1 + i // 4:02d}-{1 + 7 * (i % 4):02d}"
+        s = Spec(
+            f"w{i}", [f"Officials of team {i} met."], day, f"topic-{i}", [(f"Team {i}", "ORG", f"ent-t{i}")]
+        )
+        clusterer.assign(features(s), vector(s))
+    probe = Spec("p", ["Officials of team 3 met."], "2025-01-22", "topic-3", [("Team 3", "ORG", "ent-t3")])
+    found = clusterer.candidates(features(probe), vector(probe))
+    assert ev.event_id_for("w3") in found
+    assert len(found) < 10
