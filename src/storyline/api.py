@@ -75,6 +75,14 @@ def entity_names(settings: Settings | None = None, store: Store | None = None) -
         return event_repo.entity_names(conn)
 
 
+def event_view(event_id: str, settings: Settings | None = None, store: Store | None = None) -> dict:
+    """One event with its articles, claims by status, quotes, framing and brief."""
+    from storyline.report.views import event_view as build
+
+    with (store or open_store(settings)).read() as conn:
+        return build(conn, event_id)
+
+
 def export_json(out: TextIO, settings: Settings | None = None, store: Store | None = None) -> dict[str, int]:
     """Write the storyline/1 JSON export; returns the number of objects per section."""
     return export.write_json(store or open_store(settings), out)
@@ -111,3 +119,105 @@ def demo(output: Path, settings: Settings | None = None, progress: Progress | No
     report = write_report(store, output / "report.html", title="Storyline demo")
     shutil.copy(corpus.parent / "README.md", output / "ABOUT-THE-DEMO.md")
     return DemoResult(result, settings, report)
+
+
+# --- briefs, timelines, the web server ----------------------------------------------------
+
+from typing import TYPE_CHECKING  # noqa: E402  (this section's own import: FastAPI only for typing)
+
+if TYPE_CHECKING:  # importing the library must not import the web stack
+    from collections.abc import Callable
+
+    from fastapi import FastAPI
+
+
+def brief(
+    event_id: str, format: str = "json", settings: Settings | None = None, store: Store | None = None
+) -> str | dict:
+    """The cited brief of one event: a dict for "json", text for "md" and "html"."""
+    from storyline.report import brief as brief_report
+
+    with (store or open_store(settings)).read() as conn:
+        return brief_report.render(conn, event_id, format)
+
+
+def timeline(
+    storyline_id: str | None = None,
+    format: str = "md",
+    settings: Settings | None = None,
+    store: Store | None = None,
+) -> str | dict:
+    """The dated events of one storyline (or of all), background marked as such."""
+    from storyline.report import timeline as timeline_report
+
+    with (store or open_store(settings)).read() as conn:
+        return timeline_report.render(conn, storyline_id, format)
+
+
+def ingest_records(
+    records: list[dict], settings: Settings | None = None, store: Store | None = None, origin: str = "api"
+) -> IngestReport:
+    """Ingest article objects already in memory (news-please / trafilatura JSON shapes)."""
+    import uuid
+
+    from storyline.config import MAX_RECORD_CHARS
+    from storyline.errors import InputError
+    from storyline.ingest.sources import record_to_input
+    from storyline.ingest.stage import Ingestor
+    from storyline.model import ArticleInput, Skipped
+
+    report = IngestReport(run=uuid.uuid4().hex[:12])
+    ingestor = Ingestor(store or open_store(settings), report)
+    for n, record in enumerate(records):
+        where = f"{origin}[{n}]"
+        item: ArticleInput | Skipped
+        try:
+            item = record_to_input(record, where)
+            if len(item.text) > MAX_RECORD_CHARS:
+                raise InputError(
+                    f"article text too long: {len(item.text):,} characters, over {MAX_RECORD_CHARS:,}"
+                )
+        except InputError as exc:
+            item = Skipped(where, str(exc))
+        ingestor.add(item)
+    ingestor.flush()
+    return report
+
+
+def web_app(
+    settings: Settings | None = None,
+    store: Store | None = None,
+    token: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    process: bool = True,
+) -> FastAPI:
+    """The web UI and REST API over a store, set up as `storyline serve` runs it."""
+    from storyline.web.app import create_app
+    from storyline.web.security import check_bind, is_loopback, loopback_hosts
+
+    check_bind(host, token)
+    hosts = loopback_hosts(port) if is_loopback(host) else None
+    settings = settings or Settings()
+    return create_app(store or open_store(settings), token, process, hosts, settings)
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+    settings: Settings | None = None,
+    process: bool = True,
+    announce: Callable[[str], None] | None = None,
+) -> None:
+    """Run the web UI and REST API until interrupted; refuses a non-loopback host without a token.
+
+    `announce` is called with the server's URL once the app is built, before it listens.
+    """
+    import uvicorn
+
+    app = web_app(settings, token=token, host=host, port=port, process=process)
+    if announce is not None:
+        shown = f"[{host}]" if ":" in host else host
+        announce(f"http://{shown}:{port}/")
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

@@ -167,7 +167,7 @@ def show(
 
     Example: storyline show ev-a74cad6c
     """
-    out.print(api.event_renderable(settings(db), event))
+    out.print(render.event_detail(api.event_view(event, settings=settings(db))))
 
 
 @app.command()
@@ -196,6 +196,40 @@ def export(
 
 @app.command()
 @handle_errors
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs to poll.", show_default=False)],
+    every: Annotated[str, typer.Option("--every", help="Time between polls: 30s, 15m, 1h.")] = "15m",
+    rounds: Annotated[
+        int | None, typer.Option("--rounds", help="Stop after this many polls (default: never).")
+    ] = None,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Poll feeds with conditional requests, ingest new entries, process them; Ctrl-C stops.
+
+    Example: storyline watch https://example.org/rss.xml --every 15m
+    """
+    from storyline.ingest.watch import parse_interval
+    from storyline.ingest.watch import watch as watch_feeds
+
+    s = settings(db, quiet)
+    interval = parse_interval(every)
+    store = api.open_store(s)
+
+    def report(r: object) -> None:
+        for poll in r.polls:  # type: ignore[attr-defined]
+            detail = poll.error or f"{poll.ingested} new"
+            err.print(f"round {r.number}: {poll.url}: {poll.status} ({detail})")  # type: ignore[attr-defined]
+
+    err.print(f"watching {len(feeds)} feed(s) every {every}; Ctrl-C to stop")
+    done = watch_feeds(
+        store, feeds, interval, lambda: api.process(settings=s, store=store), rounds, on_round=report
+    )
+    err.print(f"stopped after {done} round(s); everything ingested is stored")
+
+
+@app.command()
+@handle_errors
 def demo(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Folder for the demo database and report.")
@@ -211,6 +245,92 @@ def demo(
     err.print(render.ingest_summary(result.run.ingest))
     _print_events(result.settings)
     out.print(f"[bold green]report:[/] {result.report}")
+
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="md, html or json.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("-o", "--output", help="File to write; stdout when absent.")
+]
+
+
+@app.command()
+@handle_errors
+def brief(
+    event: Annotated[str, typer.Argument(help="An event id from `storyline events`.")],
+    format: FormatOption = "md",
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """The cited brief of one event: every sentence cites the article sentences it rests on.
+
+    Sections: what happened; who said what; where outlets agree; reported by one outlet
+    only; contradictions; framing; context.
+
+    Example: storyline brief ev-a74cad6c --format md -o brief.md
+    """
+    _emit(api.brief(event, format=format, settings=settings(db)), output)
+
+
+@app.command()
+@handle_errors
+def timeline(
+    storyline: Annotated[
+        str | None, typer.Argument(help="A storyline id; every storyline when absent.", show_default=False)
+    ] = None,
+    format: FormatOption = "md",
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """The dated events of a storyline, with the background the articles mention marked as such.
+
+    Example: storyline timeline --format html -o timeline.html
+    """
+    _emit(api.timeline(storyline, format=format, settings=settings(db)), output)
+
+
+@app.command()
+@handle_errors
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind. Anything but loopback needs a token.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", envvar="STORYLINE_TOKEN", help="Secret every request must carry.", show_default=False
+        ),
+    ] = None,
+    no_process: Annotated[
+        bool, typer.Option("--no-process", help="Leave articles POSTed to the API for `storyline process`.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Web UI and REST API (OpenAPI at /docs) over the store; binds 127.0.0.1 by default.
+
+    With a token, open a page once with ?token=SECRET, or send `Authorization: Bearer SECRET`.
+
+    Example: storyline serve --port 8000
+    """
+    s = settings(db)
+    login = "?token=YOUR_TOKEN" if token else ""
+
+    def announce(url: str) -> None:
+        err.print(f"Serving {s.db_url} at {url}{login}  (API docs: {url}docs; Ctrl+C stops)")
+
+    api.serve(host, port, token=token, settings=s, process=not no_process, announce=announce)
+
+
+def _emit(result: str | dict, output: Path | None) -> None:
+    """Rendered text or a JSON document, to a file or stdout (never through rich markup)."""
+    import json
+
+    text = json.dumps(result, ensure_ascii=False, indent=1) + "\n" if isinstance(result, dict) else result
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
 
 
 def _print_events(s: Settings) -> None:

@@ -29,7 +29,18 @@ def v1_initial(conn: Connection) -> None:
     schema.metadata.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [v1_initial]
+def v2_full_text_search(conn: Connection) -> None:
+    """Full-text indexes over articles, quotes and claims, kept in sync by the database.
+
+    SQLite: FTS5 external-content tables plus triggers; PostgreSQL: GIN expression
+    indexes on to_tsvector.  See `storyline.store.search`.
+    """
+    from storyline.store import search
+
+    search.install(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [v1_initial, v2_full_text_search]
 
 
 def current_version(conn: Connection) -> int:
