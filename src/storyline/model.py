@@ -9,7 +9,7 @@ character offsets into the article's cleaned `text`, so any fact can be shown in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 BlockKind = Literal["headline", "subhead", "bullet", "body"]
 QuoteKind = Literal["direct", "partial", "indirect"]
@@ -253,4 +253,4 @@ class Analysis:
     entities: list[LocalEntity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     timerefs: list[TimeRef] = field(default_factory=list)
-    embedding: list[float] | None = None
+    embedding: Any = None  # numpy float32 vector, L2-normalised

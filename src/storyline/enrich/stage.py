@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from storyline.enrich import embed
 from storyline.enrich.analyze import AnalysisInput, analyze
-from storyline.enrich.resolve import resolve_and_store
+from storyline.enrich.resolve import forget_articles, resolve_and_store
 from storyline.model import Analysis, Article
 from storyline.progress import Progress
 from storyline.store import analysis as analysis_repo
@@ -60,7 +60,7 @@ def _analyze_all(items: list[AnalysisInput], pool: Executor | None, model: str |
     return [a for part in pool.map(analyze, chunks, [model] * len(chunks)) for a in part]
 
 
-def _skip_reason(article: Article) -> str | None:
+def skip_reason(article: Article) -> str | None:
     if article.duplicate_of:
         return f"duplicate of {article.duplicate_of}"
     if article.language and article.language != "en":
@@ -92,22 +92,36 @@ def _enrich_batch(
 ) -> None:
     with store.read() as conn:
         articles = article_repo.get_many(conn, ids)
-    todo = [a for a in articles if _skip_reason(a) is None]
+    store_analyses(store, articles, analyze_articles(articles, pool, model), report)
+
+
+def analyze_articles(articles: Sequence[Article], pool: Executor | None, model: str | None) -> list[Analysis]:
+    """Analyses with embeddings for the articles that get analysed: the costly, store-free part."""
+    todo = [a for a in articles if skip_reason(a) is None]
     analyses = _analyze_all([AnalysisInput.of(a) for a in todo], pool, model)
-    by_id = {a.id: a for a in articles}
     if analyses:
+        by_id = {a.id: a for a in todo}
         texts = [embed.article_text_for_embedding(by_id[a.article], a.sentences) for a in analyses]
         for analysis, vector in zip(analyses, embed.embed(texts), strict=True):
-            analysis.embedding = vector.tolist()
+            analysis.embedding = vector
+    return analyses
+
+
+def store_analyses(
+    store: Store, articles: Sequence[Article], analyses: list[Analysis], report: EnrichReport
+) -> None:
+    """Resolve entities and write one batch's analyses in one transaction."""
+    by_id = {a.id: a for a in articles}
     with store.atomic() as conn:
-        analysis_repo.clear(conn, [a.id for a in articles])
+        forget_articles(conn, list(by_id))  # entities give back these articles' mentions
+        analysis_repo.clear(conn, list(by_id))
         resolve_and_store(conn, analyses, by_id)
         for analysis in analyses:
             _name_speakers(analysis)
         analysis_repo.write(conn, analyses, model=embed.MODEL_NAME)
         article_repo.mark(conn, [a.article for a in analyses], "enriched_at", note="")
         for article in articles:
-            reason = _skip_reason(article)
+            reason = skip_reason(article)
             if reason:
                 article_repo.mark(conn, [article.id], "enriched_at", note=reason)
                 report.passed_over[article.id] = reason

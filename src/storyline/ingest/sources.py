@@ -50,8 +50,13 @@ def read_inputs(
     meta: MetaIndex | None = None,
     feeds: Iterable[str] = (),
     fetcher: Fetcher | None = None,
+    manifest: bool = True,
 ) -> Iterator[Item]:
-    """Everything the user named, plus the files the meta file lists, each read once."""
+    """Everything the user named, plus (with `manifest`) the files the meta file lists.
+
+    Each input is read once.  Without `manifest` the meta file only lends metadata: a
+    worker reading one partition of a batch must not read the whole manifest again.
+    """
     meta = meta or MetaIndex()
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher()
@@ -64,9 +69,10 @@ def read_inputs(
                 yield from _read_path_arg(Path(value), seen, meta, fetcher)
         for url in feeds:
             yield from _once(seen, url, lambda u=url: read_feed_url(u, fetcher))
-        for path in meta.paths():
-            yield from _once(seen, str(path), lambda p=path: read_file(p, meta, fetcher))
-        yield from meta.problems
+        if manifest:
+            for path in meta.paths():
+                yield from _once(seen, str(path), lambda p=path: read_file(p, meta, fetcher))
+            yield from meta.problems
     finally:
         if own_fetcher:
             fetcher.close()
