@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from storyline.enrich import nlp
+from storyline.enrich import embed, nlp
 from storyline.enrich.entities import find_entities
 from storyline.enrich.quotes import find_quotes
 from storyline.enrich.sentences import split_sentences
@@ -28,20 +28,27 @@ class AnalysisInput:
     text: str
     blocks: list[Block]
     published: str | None
+    title: str | None = None
 
     @classmethod
     def of(cls, article: Article) -> AnalysisInput:
-        return cls(article.id, article.text, article.blocks, article.published)
+        return cls(article.id, article.text, article.blocks, article.published, article.title)
+
+    def as_article(self) -> Article:
+        return Article(
+            id=self.id, text=self.text, title=self.title, published=self.published, blocks=self.blocks
+        )
 
 
 def analyze_doc(item: AnalysisInput, doc: Doc) -> Analysis:
     mentions, entities = find_entities(doc, item.id, item.blocks)
+    sents = list(doc.sents)  # listed once: each walk of `doc.sents` is a pass over the tokens
     return Analysis(
         article=item.id,
-        sentences=split_sentences(doc, item.id, item.blocks),
+        sentences=split_sentences(doc, item.id, item.blocks, sents),
         mentions=mentions,
         entities=entities,
-        quotes=find_quotes(doc, item.id, item.blocks, mentions, entities),
+        quotes=find_quotes(doc, item.id, item.blocks, mentions, entities, sents),
         timerefs=find_timerefs(doc, item.id, item.published),
     )
 
@@ -50,3 +57,17 @@ def analyze(items: Sequence[AnalysisInput], model: str | None = None) -> list[An
     """Analyses for a batch of articles, spaCy batching across all of them."""
     docs = nlp.annotate([item.text for item in items], model=model)
     return [analyze_doc(item, doc) for item, doc in zip(items, docs, strict=True)]
+
+
+def analyze_and_embed(items: Sequence[AnalysisInput], model: str | None = None) -> list[Analysis]:
+    """Analyses with their article embeddings: all of an article's own cost in one call, so
+    a worker process does both and the parent only resolves entities and writes."""
+    analyses = analyze(items, model)
+    if analyses:
+        texts = [
+            embed.article_text_for_embedding(item.as_article(), a.sentences)
+            for item, a in zip(items, analyses, strict=True)
+        ]
+        for analysis, vector in zip(analyses, embed.embed(texts), strict=True):
+            analysis.embedding = vector
+    return analyses

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -78,7 +79,12 @@ class _Context:
 
 
 def find_quotes(
-    doc: Doc, article_id: str, blocks: list[Block], mentions: list[Mention], entities: list[LocalEntity]
+    doc: Doc,
+    article_id: str,
+    blocks: list[Block],
+    mentions: list[Mention],
+    entities: list[LocalEntity],
+    sents: Sequence[Span] | None = None,
 ) -> list[Quote]:
     """Every direct, partial and indirect quote of one article, with its speaker.
 
@@ -89,7 +95,7 @@ def find_quotes(
     if not text.strip():
         return []
     spans = find_quoted_spans(text)
-    ctx = _context(doc, text, blocks, mentions, entities, spans)
+    ctx = _context(doc, text, blocks, mentions, entities, spans, sents)
     quotes = _direct_quotes(ctx, spans) + _indirect_quotes(ctx)
     quotes.sort(key=lambda q: (q.start, q.end))
     for n, q in enumerate(quotes):
@@ -108,8 +114,9 @@ def _context(
     mentions: list[Mention],
     entities: list[LocalEntity],
     spans: list[QuotedSpan],
+    all_sents: Sequence[Span] | None = None,
 ) -> _Context:
-    sents = [s for s in doc.sents if not s.text.isspace()]
+    sents = [s for s in (doc.sents if all_sents is None else all_sents) if not s.text.isspace()]
     resolver = SpeakerResolver(doc, mentions, entities)
     inside = _Inside(spans)
     kinds = _block_kinds(blocks, sents)

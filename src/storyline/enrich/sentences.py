@@ -8,8 +8,9 @@ before it, so every Sentence is a span a reader would call a sentence.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from storyline.model import Block, BlockKind, Sentence
 
@@ -20,10 +21,13 @@ def block_kind_at(blocks: list[Block], offset: int) -> BlockKind:
     return blocks[i].kind if 0 <= i < len(blocks) else "body"
 
 
-def split_sentences(doc: Doc, article_id: str, blocks: list[Block]) -> list[Sentence]:
+def split_sentences(
+    doc: Doc, article_id: str, blocks: list[Block], sents: Sequence[Span] | None = None
+) -> list[Sentence]:
+    """`sents` may pass `doc.sents` already listed: walking them costs a pass over the tokens."""
     spans: list[list[int]] = []
     text = doc.text
-    for sent in doc.sents:
+    for sent in doc.sents if sents is None else sents:
         start, end = sent.start_char, sent.end_char
         while start < end and text[start].isspace():
             start += 1

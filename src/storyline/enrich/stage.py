@@ -1,22 +1,28 @@
 """The enrich stage: analyse every article not yet analysed, resolve entities, store.
 
-Analysis is per article and pure, so it is spread over worker processes when there is
-enough work to pay for their start-up (each loads spaCy once); resolution, embeddings
-and writes happen in this process, one transaction per batch, so an interrupted run
-keeps every finished batch and a rerun picks up the rest.
+Analysis and the article embedding are per article and pure, so they are spread over
+worker processes when there is enough work to pay for their start-up (each loads spaCy
+and MiniLM once, torch on one thread); resolution and writes happen in this process, one
+transaction per batch, so an interrupted run keeps every finished batch and a rerun
+picks up the rest.  The next batch is already with the workers while this process
+resolves and writes the current one, so the cores do not wait on the database.
+
+An article whose analysis raises is retried alone, and if it fails again it is recorded
+as passed over with the error, never failing the batch it came in.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from storyline.enrich import embed
-from storyline.enrich.analyze import AnalysisInput, analyze
+from storyline.enrich.analyze import AnalysisInput, analyze_and_embed
 from storyline.enrich.resolve import forget_articles, resolve_and_store
 from storyline.model import Analysis, Article
 from storyline.progress import Progress
@@ -27,6 +33,7 @@ from storyline.store.db import Store
 ENRICH_BATCH = 64  # articles per transaction and per embedding batch
 WORKER_CHUNK = 16  # articles per task sent to a worker process
 MIN_ARTICLES_FOR_POOL = 48  # below this, worker start-up (~2 s each) costs more than it saves
+BATCHES_AHEAD = 1  # batches handed to the workers beyond the one being written
 
 
 @dataclass
@@ -43,21 +50,53 @@ def _processes(requested: int, pending: int) -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+def _worker_init() -> None:
+    """Each worker process has a core of its own: torch must not spread over all of them."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import torch
+
+    torch.set_num_threads(1)
+
+
 @contextmanager
 def _pool(processes: int, model: str | None) -> Iterator[Executor | None]:
     if processes <= 1:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_init) as pool:
         yield pool
 
 
-def _analyze_all(items: list[AnalysisInput], pool: Executor | None, model: str | None) -> list[Analysis]:
-    if pool is None:
-        return analyze(items, model)
+Pending = Callable[[], tuple[list[Analysis], dict[str, str]]]
+
+
+def _start(articles: Sequence[Article], pool: Executor | None, model: str | None) -> Pending:
+    """Hand a batch to the workers now; the returned call waits for its analyses and the
+    articles whose analysis failed (id → error)."""
+    items = [AnalysisInput.of(a) for a in articles if skip_reason(a) is None]
     chunks = [items[i : i + WORKER_CHUNK] for i in range(0, len(items), WORKER_CHUNK)]
-    return [a for part in pool.map(analyze, chunks, [model] * len(chunks)) for a in part]
+    if pool is None:
+        return lambda: _gather([(chunk, None) for chunk in chunks], model)
+    futures = [(chunk, pool.submit(analyze_and_embed, chunk, model)) for chunk in chunks]
+    return lambda: _gather(futures, model)
+
+
+def _gather(
+    chunks: Sequence[tuple[list[AnalysisInput], Future | None]], model: str | None
+) -> tuple[list[Analysis], dict[str, str]]:
+    analyses: list[Analysis] = []
+    failed: dict[str, str] = {}
+    for chunk, future in chunks:
+        try:
+            analyses += future.result() if future is not None else analyze_and_embed(chunk, model)
+        except Exception:  # one bad article must not cost the chunk: retry each alone
+            for item in chunk:
+                try:
+                    analyses += analyze_and_embed([item], model)
+                except Exception as exc:
+                    failed[item.id] = f"analysis failed: {type(exc).__name__}: {exc}"
+    return analyses, failed
 
 
 def skip_reason(article: Article) -> str | None:
@@ -80,37 +119,42 @@ def enrich_pending(
         progress.task("Analysing", total=len(ids)) as task,
         _pool(_processes(processes, len(ids)), model) as pool,
     ):
+        in_flight: deque[tuple[list[Article], Pending]] = deque()
         for start in range(0, len(ids), ENRICH_BATCH):
-            batch = ids[start : start + ENRICH_BATCH]
-            _enrich_batch(store, batch, pool, model, report)
-            task.advance(len(batch))
+            with store.read() as conn:
+                articles = article_repo.get_many(conn, ids[start : start + ENRICH_BATCH])
+            in_flight.append((articles, _start(articles, pool, model)))
+            if len(in_flight) > BATCHES_AHEAD:
+                _finish(store, *in_flight.popleft(), report, task)
+        while in_flight:
+            _finish(store, *in_flight.popleft(), report, task)
     return report
 
 
-def _enrich_batch(
-    store: Store, ids: Sequence[str], pool: Executor | None, model: str | None, report: EnrichReport
+def _finish(
+    store: Store, articles: list[Article], pending: Pending, report: EnrichReport, task: object
 ) -> None:
-    with store.read() as conn:
-        articles = article_repo.get_many(conn, ids)
-    store_analyses(store, articles, analyze_articles(articles, pool, model), report)
+    analyses, failed = pending()
+    store_analyses(store, articles, analyses, report, failed)
+    task.advance(len(articles))  # type: ignore[attr-defined]
 
 
 def analyze_articles(articles: Sequence[Article], pool: Executor | None, model: str | None) -> list[Analysis]:
-    """Analyses with embeddings for the articles that get analysed: the costly, store-free part."""
-    todo = [a for a in articles if skip_reason(a) is None]
-    analyses = _analyze_all([AnalysisInput.of(a) for a in todo], pool, model)
-    if analyses:
-        by_id = {a.id: a for a in todo}
-        texts = [embed.article_text_for_embedding(by_id[a.article], a.sentences) for a in analyses]
-        for analysis, vector in zip(analyses, embed.embed(texts), strict=True):
-            analysis.embedding = vector
-    return analyses
+    """Analyses with embeddings for the articles that get analysed: the costly, store-free
+    part (an article whose analysis fails is left out; `store_analyses` then leaves it
+    pending unless told why in `failed`)."""
+    return _start(articles, pool, model)()[0]
 
 
 def store_analyses(
-    store: Store, articles: Sequence[Article], analyses: list[Analysis], report: EnrichReport
+    store: Store,
+    articles: Sequence[Article],
+    analyses: list[Analysis],
+    report: EnrichReport,
+    failed: dict[str, str] | None = None,
 ) -> None:
-    """Resolve entities and write one batch's analyses in one transaction."""
+    """Resolve entities and write one batch's analyses in one transaction; articles in
+    `failed` are marked done with their error, so a rerun does not trip on them again."""
     by_id = {a.id: a for a in articles}
     with store.atomic() as conn:
         forget_articles(conn, list(by_id))  # entities give back these articles' mentions
@@ -121,7 +165,7 @@ def store_analyses(
         analysis_repo.write(conn, analyses, model=embed.MODEL_NAME)
         article_repo.mark(conn, [a.article for a in analyses], "enriched_at", note="")
         for article in articles:
-            reason = skip_reason(article)
+            reason = skip_reason(article) or (failed or {}).get(article.id)
             if reason:
                 article_repo.mark(conn, [article.id], "enriched_at", note=reason)
                 report.passed_over[article.id] = reason
