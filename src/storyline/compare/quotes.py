@@ -145,16 +145,21 @@ def match_quotes(
         )
         for q in quotes
     ]
-    texts = sorted({p for c in cands for p in c.pieces})
+    pairs = _eligible_pairs(cands)
+    # Only pieces of quotes that have an eligible partner are embedded: embedding is most
+    # of this step's time, and most quotes of a big event have no partner past the gate.
+    texts = sorted({p for i, j, _ in pairs for k in (i, j) for p in cands[k].pieces})
     if not texts:
         return []
     vectors = dict(zip(texts, embed(texts), strict=True))
-    scored = _scored_pairs(cands, vectors)
+    scored = _scored_pairs(cands, pairs, vectors)
     return _prune_nested(_best_per_article(scored, cands))
 
 
-def _scored_pairs(cands: list[_Candidate], vectors: dict[str, np.ndarray]) -> dict[tuple[int, int], float]:
-    scored: dict[tuple[int, int], float] = {}
+def _eligible_pairs(cands: list[_Candidate]) -> list[tuple[int, int, float]]:
+    """Quote pairs from different outlets whose speakers may be one, with the score each
+    needs: the speaker gate runs before any embedding."""
+    pairs = []
     for i, a in enumerate(cands):
         for j in range(i + 1, len(cands)):
             b = cands[j]
@@ -163,10 +168,18 @@ def _scored_pairs(cands: list[_Candidate], vectors: dict[str, np.ndarray]) -> di
             rel = relation(a.speaker, b.speaker)
             if rel == "different":
                 continue
-            score = pair_score(a.pieces, b.pieces, vectors)
-            needed = MATCH_SCORE if rel == "same" or _one_person(a, b) else LOOSE_SPEAKER_SCORE
-            if score >= needed:
-                scored[(i, j)] = score
+            pairs.append((i, j, MATCH_SCORE if rel == "same" or _one_person(a, b) else LOOSE_SPEAKER_SCORE))
+    return pairs
+
+
+def _scored_pairs(
+    cands: list[_Candidate], pairs: list[tuple[int, int, float]], vectors: dict[str, np.ndarray]
+) -> dict[tuple[int, int], float]:
+    scored: dict[tuple[int, int], float] = {}
+    for i, j, needed in pairs:
+        score = pair_score(cands[i].pieces, cands[j].pieces, vectors)
+        if score >= needed:
+            scored[(i, j)] = score
     return scored
 
 
