@@ -1,7 +1,9 @@
-"""Save the README's screenshot: the seeds' 000/001 event page, as docs/event-page.png.
+"""Save the README's screenshot: an event page of the fictional demo, as docs/event-page.png.
 
-Runs the seeds through the whole pipeline into a temporary store, serves it on
-127.0.0.1 and photographs the event page in Debian's Chromium.  Run it from the
+Runs the bundled demo corpus through the whole pipeline into a temporary store, serves
+it on 127.0.0.1 and photographs the page of its framed pair (the Karsavin–Rehnberg call,
+four outlets) in Debian's Chromium.  The demo and not the seeds: the image is committed,
+and only text written for this project goes into the repository.  Run it from the
 repository root once every stage is in place:
 
     PYTHONPATH=src:tests python tests/readme_screenshot.py            # → docs/event-page.png
@@ -14,17 +16,16 @@ temporary file, so the helper cannot rot unnoticed.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-from web_fixtures import browser_page, live_server, run_seed_pipeline, seed_event
+from web_fixtures import browser_page, live_server, seed_event
 
-from storyline.config import shared_dir
 from storyline.store.db import Store
 from storyline.web.app import create_app
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "event-page.png"
+SHOWN_ARTICLES = ("demo-11", "demo-12", "demo-13", "demo-14")  # truth.json: karsavin_rehnberg_call
 VIEWPORT = {"width": 1280, "height": 1500}  # the header, both outlets side by side, the claims
 
 
@@ -42,14 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="PNG file to write")
     args = parser.parse_args(argv)
-    shared = shared_dir()
-    if shared is None:
-        print("../shared/seeds not found (set STORYLINE_SHARED)", file=sys.stderr)
-        return 2
-    db = run_seed_pipeline(shared / "seeds", Path(tempfile.mkdtemp(prefix="storyline-shot-")))
+    from storyline import api
+
+    db = Path(tempfile.mkdtemp(prefix="storyline-shot-")) / "demo.db"
     store = Store(f"sqlite:///{db}")
     try:
-        path = save_event_page(store, seed_event(store, "seed-000", "seed-001"), args.out)
+        corpus = api.demo_corpus()
+        api.run([str(corpus)], meta=str(corpus / "meta.jsonl"), store=store)
+        path = save_event_page(store, seed_event(store, *SHOWN_ARTICLES), args.out)
     finally:
         store.close()
     print(f"wrote {path}")
