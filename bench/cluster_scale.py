@@ -44,10 +44,13 @@ def source_articles() -> tuple[list[Article], dict[str, ArticleFeatures], dict, 
     articles, features, vectors, group = [], {}, {}, {}
     for corpus in corpora:
         bench.enrich(corpus, progress=False)
-        vectors |= bench.embed_corpus(corpus)
+        enriched = bench.load_enriched(corpus)
+        vectors |= enriched.vectors
         for a in corpus.articles:
-            articles.append(a)
-            features[a.id] = compute_features(a, corpus.analyses[a.id])
+            if a.id not in enriched.vectors:
+                continue  # ingest passed it over (an exact duplicate) or it has no text
+            articles.append(enriched.articles[a.id])
+            features[a.id] = compute_features(enriched.articles[a.id], enriched.analyses[a.id])
             group[a.id] = corpus.gold[a.id]
     return articles, features, vectors, group
 

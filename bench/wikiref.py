@@ -37,12 +37,13 @@ def topic_of(label: str) -> str:
 
 
 def run_storylines(
-    corpus: bench.Corpus, vectors: dict[str, np.ndarray], options: StorylineOptions | None = None
+    corpus: bench.Corpus, options: StorylineOptions | None = None
 ) -> tuple[dict[str, str], dict[str, str], float]:
-    """(article → storyline, article → event, seconds) through `cluster_pending`."""
+    """(article → storyline, article → event, seconds) through `cluster_pending`, on a
+    copy of the enriched store; an article ingest passed over is its own storyline."""
     import storyline.cluster.storylines as storylines_module
 
-    store = bench.build_store(corpus, vectors)
+    store = bench.open_copy(corpus.store_path or bench.enrich(corpus))
     original = storylines_module.StorylineOptions
     if options is not None:
         storylines_module.StorylineOptions = lambda: options  # type: ignore[assignment,misc]
@@ -56,16 +57,17 @@ def run_storylines(
         events = event_repo.article_events(conn)
         storyline_of = {e.id: e.storyline for e in event_repo.all_events(conn)}
     store.close()
-    return {a: storyline_of[e] or e for a, e in events.items()}, events, seconds
+    events = {a: events.get(a, f"unclustered-{a}") for a in corpus.gold}
+    return {a: storyline_of.get(e) or e for a, e in events.items()}, events, seconds
 
 
-def calibrate(train: bench.Corpus, vectors: dict[str, np.ndarray]) -> None:
+def calibrate(train: bench.Corpus) -> None:
     """Tune the storyline thresholds on ECB+ train topics; print the constants."""
     gold = {a: topic_of(g) for a, g in train.gold.items()}
     grid = [(s, b) for b in (0.0, 0.05, 0.1) for s in np.arange(0.30, 0.80, 0.025)]
 
     def f1(option: tuple[float, float]) -> float:
-        pred, _, _ = run_storylines(train, vectors, StorylineOptions(option[0], option[1]))
+        pred, _, _ = run_storylines(train, StorylineOptions(option[0], option[1]))
         return bench.bcubed(pred, gold)[2]
 
     (similarity, bonus), best = bench.tune(grid, f1)
@@ -84,17 +86,16 @@ def main(argv: list[str] | None = None) -> None:
     train = bench.load_ecbplus("train")
     bench.enrich(train)
     if args.calibrate:
-        return calibrate(train, bench.embed_corpus(train))
+        return calibrate(train)
     corpus = bench.load_wikiref(args.limit)
     bench.enrich(corpus)
-    vectors = bench.embed_corpus(corpus)
     threshold, train_f1 = bench.tune_baseline(train, key=topic_of)
     print(
         f"baseline: TF-IDF + agglomerative, distance threshold {threshold} tuned on ECB+ train topics "
         f"(B3 F1 {train_f1:.3f}); storylines: similarity {STORYLINE_SIMILARITY}, participant bonus "
         f"{STORYLINE_PARTICIPANT_BONUS} (tuned on ECB+ train topics)"
     )
-    ours, events, seconds = run_storylines(corpus, vectors)
+    ours, events, seconds = run_storylines(corpus)
     base, base_seconds = bench.run_baseline(corpus, threshold)
     sizes = Counter(corpus.gold.values())
     main_ids = {a for a, t in corpus.gold.items() if sizes[t] >= MAIN_TOPIC_MIN_ARTICLES}

@@ -26,7 +26,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from storyline.model import Analysis, Article, Granularity, Sentence, TimeRef
+
+# Bump when what `compute_features` derives changes: older stored features are redone.
+FEATURES_VERSION = 2
 
 # The lede: headline material plus this many body sentences.  News style puts who, what
 # and when there; two sentences cover "X and Y held a call" + "on Tuesday, ..." (seeds).
@@ -62,6 +67,13 @@ MAX_ENTITY_WEIGHTS = 20
 PARTICIPANT_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 ENTITY_LABELS = (*PARTICIPANT_LABELS, "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW")
 PLACE_LABELS = ("GPE", "LOC", "FAC")
+
+# The words of the whole article, for a lexical signal beside the embedding (which reads
+# only the title and lede): reports of one happening share its rare specifics (a street,
+# a victim's name, a toll) further down too.  Sublinear counts of non-stop words, the
+# strongest LEXICAL_MAX_TERMS kept, scaled to unit length.
+LEXICAL_MAX_TERMS = 100
+_TERM_RE = re.compile(r"[^\W\d_][\w'’-]*\w|\d+(?:[.,]\d+)*")
 
 # Event kinds from lexical cues, checked on the title (double weight) and the lede.
 KIND_CUES: dict[str, str] = {
@@ -138,7 +150,10 @@ class ArticleFeatures:
     context: list[ContextRef] = field(default_factory=list)
     title: str = ""
     summary: str = ""  # the lede's first sentence, shortened: a title for untitled articles
+    terms: dict[str, float] = field(default_factory=dict)  # unit length, see `lexical_terms`
+    mentioned: list[str] = field(default_factory=list)  # every date the title and lede name
     duplicate_of: str | None = None
+    version: int = 0
     computed_at: str = ""  # ISO time: features older than the article's enrichment are redone
 
     def date_interval(self) -> tuple[int, int] | None:
@@ -228,7 +243,10 @@ def compute_features(article: Article, analysis: Analysis) -> ArticleFeatures:
         numbers=key_numbers(f"{title} {lede_text}"),
         title=title,
         summary=lede_summary(article, lede),
+        terms=lexical_terms(f"{title}\n{article.text}"),
+        mentioned=mentioned_dates(analysis, lede),
         duplicate_of=article.duplicate_of,
+        version=FEATURES_VERSION,
         computed_at=_now(),
     )
     guess = event_date(article, analysis, lede, kind)
@@ -247,9 +265,11 @@ def _now() -> str:
 
 
 def is_fresh(features: ArticleFeatures, enriched_at: datetime | None) -> bool:
-    """Computed after the article's latest enrichment (so from its current analysis)."""
+    """Computed by this code after the article's latest enrichment (so from its current
+    analysis)."""
     return (
-        bool(features.computed_at)
+        features.version == FEATURES_VERSION
+        and bool(features.computed_at)
         and enriched_at is not None
         and features.computed_at >= enriched_at.isoformat()
     )
@@ -413,6 +433,30 @@ def pick_location(article: Article, analysis: Analysis, lede: list[Sentence]) ->
         if m:
             return m.group(1).title()
     return None
+
+
+def lexical_terms(text: str) -> dict[str, float]:
+    """The article's content words weighted 1 + log(count), at unit length."""
+    counts = Counter(
+        t
+        for t in (w.casefold().replace("’", "'") for w in _TERM_RE.findall(text))
+        if len(t) > 1 and t not in STOP_WORDS
+    )
+    weights = {t: 1.0 + math.log(n) for t, n in counts.items()}
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:LEXICAL_MAX_TERMS]
+    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+    return {t: round(w / norm, 4) for t, w in top}
+
+
+def mentioned_dates(analysis: Analysis, lede: list[Sentence]) -> list[str]:
+    """Every resolved date the title and lede name, history included: a follow-up report
+    ("the gunman who killed two co-workers in September 2010") names its event's date."""
+    found: list[str] = []
+    for sentence in lede:
+        for tr in _timerefs_in(analysis.timerefs, sentence):
+            if parse_date_value(tr.value) is not None and tr.value not in found:
+                found.append(tr.value)  # type: ignore[arg-type]
+    return found
 
 
 def key_numbers(text: str) -> list[str]:
