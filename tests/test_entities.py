@@ -34,6 +34,10 @@ TEXTS = {
         "According to state broadcaster CCTV, the talks lasted two hours.\n"
         "Chinese and Russian military officials met again."
     ),
+    "structures": (
+        "Farmers are bracing for shortages after talks over Tarsania's Serel Gorge Dam broke down.\n"
+        "Mark Bridge, a lawyer for the farmers, said the talks had failed."
+    ),
     "plural": "In May, Presidents Vladimir Putin and Xi Jinping signed the accord in Beijing.",
     "heading": (
         "Ministers hold talks in Moscow after months of tension\n"
@@ -134,3 +138,10 @@ def test_headings_are_not_organisations(found):
 def test_plural_title_is_shared_by_both_names(found):
     assert ("president", None) in roles(entity(found, "plural", "Vladimir Putin"))
     assert ("president", None) in roles(entity(found, "plural", "Xi Jinping"))
+
+
+def test_a_name_ending_in_dam_or_gorge_is_a_place_not_a_person(found):
+    """Regression: the demo's "Serel Gorge Dam" was a PERSON and titled events as a participant."""
+    labels = {m.text: m.label for m in found["structures"][0]}
+    assert not any(label == "PERSON" and "Dam" in text for text, label in labels.items())
+    assert labels.get("Mark Bridge") == "PERSON"

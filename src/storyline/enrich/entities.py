@@ -230,6 +230,15 @@ def _fix_labels(doc: Doc, spans: list[_Span], blocks: list[Block]) -> list[_Span
     return _drop_headings(doc, kept, blocks)
 
 
+# Head nouns of structures and features of the land: a multi-word name ending in one of
+# them is a place, whatever the model guessed from the capitalised words before it.  Heads
+# that are also common surnames (Bridge, Lake, Port, Bay, Rivers) are left out.
+PLACE_HEAD_NOUNS = frozenset(
+    "dam canal tunnel airport harbour harbor barracks pipeline reservoir gorge valley strait"
+    " gulf island islands mountains peninsula".split()
+)
+
+
 def _better_label(doc: Doc, span: _Span, surnames: set[str]) -> str:
     """Country adjectives are the country; a full name's word is that person; "Telegram
     channel" is a platform."""
@@ -247,6 +256,8 @@ def _better_label(doc: Doc, span: _Span, surnames: set[str]) -> str:
     nxt = doc[span.end] if span.end < len(doc) else None
     if one_word and span.label == "PERSON" and nxt is not None and nxt.lower_ in PLATFORM_NOUNS:
         return "ORG"
+    if span.label == "PERSON" and not one_word and doc[span.end - 1].lower_ in PLACE_HEAD_NOUNS:
+        return "FAC"  # "Serel Gorge Dam", "Kell Strait": no person's name ends so
     return span.label
 
 
