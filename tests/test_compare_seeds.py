@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import SEED_META
+from conftest import SEED_META, scratch_store
 
 from storyline.compare.quotes import match_quotes
 from storyline.compare.stage import compare_event
@@ -240,13 +240,12 @@ def demo_world() -> tuple[dict, dict[str, Article]]:
     from storyline.ingest.meta import MetaIndex
     from storyline.ingest.stage import ingest
     from storyline.store import articles as repo
-    from storyline.store.db import Store
 
-    store = Store(":memory:")
-    corpus = DEMO / "corpus"
-    ingest(store, [str(corpus)], MetaIndex.load(str(corpus / "meta.jsonl")))
-    with store.read() as conn:
-        stored = list(repo.iter_all(conn))
+    with scratch_store() as store:
+        corpus = DEMO / "corpus"
+        ingest(store, [str(corpus)], MetaIndex.load(str(corpus / "meta.jsonl")))
+        with store.read() as conn:
+            stored = list(repo.iter_all(conn))
     truth = json.loads((DEMO / "truth.json").read_text())
     by_key = {a.id: a for a in stored} | {a.url: a for a in stored if a.url}
     return truth, {key: by_key[key] for key in truth["articles"] if key in by_key}

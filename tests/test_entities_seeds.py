@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import SEED_META
+from conftest import SEED_META, scratch_store
 
 from storyline.config import shared_dir
 from storyline.enrich.entities import find_entities
@@ -51,14 +51,13 @@ def resolved() -> Iterator[tuple[Store, dict[str, Entity]]]:
     for article, doc in zip(arts, docs, strict=True):
         found, local = find_entities(doc, article.id, article.blocks)
         analyses.append(Analysis(article.id, mentions=found, entities=local))
-    store = Store(":memory:")
-    with store.atomic() as conn:
-        article_store.insert(conn, [article_store.to_row(a, None) for a in arts])
-        resolve_and_store(conn, analyses, {a.id: a for a in arts})
-    with store.read() as conn:
-        by_id = {e.id: e for e in all_entities(conn)}
-    yield store, by_id
-    store.close()
+    with scratch_store() as store:
+        with store.atomic() as conn:
+            article_store.insert(conn, [article_store.to_row(a, None) for a in arts])
+            resolve_and_store(conn, analyses, {a.id: a for a in arts})
+        with store.read() as conn:
+            by_id = {e.id: e for e in all_entities(conn)}
+        yield store, by_id
 
 
 def entity_of(resolved, seed: str, text: str) -> Entity:

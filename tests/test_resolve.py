@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 import sqlalchemy as sa
 
@@ -141,12 +143,10 @@ def test_near_identical_spelling_joins_but_similar_names_do_not(store: Store):
     assert out["Ivana Trump"] != out["Ivanka Trump"]
 
 
-def test_ids_do_not_depend_on_order(store: Store):
+def test_ids_do_not_depend_on_order(store: Store, make_store: Callable[[], Store]):
     batch = {"a": [person("Andrei Belousov")], "b": [person("Andrey Belousov"), person("Belousov")]}
     one = ids(run(store, batch))
-    other = Store(":memory:")
-    two = ids(run(other, dict(reversed(batch.items()))))
-    other.close()
+    two = ids(run(make_store(), dict(reversed(batch.items()))))
     assert one == two
 
 

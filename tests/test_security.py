@@ -85,9 +85,9 @@ def assert_inert(html: str, where: str) -> str:
 
 
 @pytest.fixture
-def hostile_store(tmp_path: Path) -> Iterator[Store]:
-    """A file store (a live server reads it from other threads) holding the hostile article."""
-    store = Store(f"sqlite:///{tmp_path / 'hostile.db'}")
+def hostile_store(db_url: str) -> Iterator[Store]:
+    """A file or server store (a live server reads it from other threads) holding the hostile article."""
+    store = Store(db_url)
     response = TestClient(create_app(store, process=False)).post("/api/articles", json=HOSTILE_RECORD)
     assert response.status_code == 201, response.text
     assert response.json()["ingested"] == ["hostile-1"]
@@ -182,9 +182,9 @@ def test_nothing_runs_in_chromium(hostile_store: Store) -> None:
 
 
 @pytest.mark.slow
-def test_hostile_article_through_the_whole_pipeline(tmp_path: Path) -> None:
+def test_hostile_article_through_the_whole_pipeline(db_url: str) -> None:
     """The same article processed by the real stages: every page it reaches stays inert."""
-    store = Store(f"sqlite:///{tmp_path / 'hostile-pipeline.db'}")
+    store = Store(db_url)
     client = TestClient(create_app(store, process=False))
     assert client.post("/api/articles", json=HOSTILE_RECORD).status_code == 201
     process_or_skip(store)

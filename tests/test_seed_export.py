@@ -18,10 +18,10 @@ JUNK = ("ARTICLE AD BOX", "Read more")
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> dict:
-    from conftest import write_seed_meta
+    from conftest import scratch_url, write_seed_meta
 
     folder = tmp_path_factory.mktemp("seed-export")
-    db = f"sqlite:///{folder / 'seeds.db'}"
+    db = scratch_url(folder, "seeds")
     meta = write_seed_meta(seeds, folder)
     runner = CliRunner()
     result = runner.invoke(app, ["run", str(seeds), "--meta", str(meta), "--db", db, "--quiet"])

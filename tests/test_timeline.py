@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -112,8 +111,8 @@ def test_html_timeline_is_css_only(fx: Fixture) -> None:
     assert "<script" not in html.lower()
 
 
-def test_cli_timeline(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'timeline.db'}"
+def test_cli_timeline(db_url: str) -> None:
+    url = db_url
     with fixture_store(url):
         pass
     runner = CliRunner()

@@ -386,13 +386,19 @@ def _write_comparison(conn: Any) -> None:
 
 
 @contextmanager
-def fixture_store(url: str = ":memory:") -> Iterator[Fixture]:
-    """A fresh store holding the fixture (in memory unless a URL is given)."""
+def fixture_store(url: str | None = None) -> Iterator[Fixture]:
+    """A store holding the fixture: at `url`, or a fresh one on the selected back end."""
+    from conftest import drop_scratch, scratch_url
+
+    scratch = url is None
+    url = scratch_url() if url is None else url
     store = Store(url)
     try:
         yield build(store)
     finally:
         store.close()
+        if scratch:
+            drop_scratch(url)
 
 
 # --- a hostile article --------------------------------------------------------------------
@@ -481,25 +487,28 @@ def require_pipeline() -> None:
             pytest.skip(f"the seeds' golden test needs the whole pipeline; {exc.name} is not there yet")
 
 
-def run_seed_pipeline(seeds: Path, folder: Path) -> Path:
-    """Run the seeds through the whole pipeline into a new SQLite file in `folder`; its path."""
-    from conftest import write_seed_meta
+def run_seed_pipeline(seeds: Path, folder: Path) -> str:
+    """Run the seeds through the whole pipeline into a new store on the selected back end; its URL."""
+    from conftest import scratch_url, write_seed_meta
 
     from storyline import api
 
     meta = write_seed_meta(seeds, folder)
-    db = folder / "seeds.db"
-    store = Store(f"sqlite:///{db}")
+    url = scratch_url(folder, "seeds")
+    store = Store(url)
     try:
         api.run([str(seeds)], meta=str(meta), store=store)
     finally:
         store.close()
-    return db
+    return url
 
 
 @functools.cache
-def seed_store_path() -> Path:
-    """The seeds' store, built once per test session (skips when seeds or stages are missing)."""
+def seed_store_url() -> str:
+    """The seeds' store, built once per test process (skips when seeds or stages are missing).
+
+    The golden tests only read it; on PostgreSQL its schema stays until the session ends.
+    """
     from storyline.config import shared_dir
 
     shared = shared_dir()
@@ -528,7 +537,7 @@ def process_or_skip(store: Store) -> None:
 
 def seed_store() -> Store:
     require_pipeline()
-    return Store(f"sqlite:///{seed_store_path()}")
+    return Store(seed_store_url())
 
 
 def seed_event(store: Store, *articles: str) -> str:

@@ -40,7 +40,30 @@ def v2_full_text_search(conn: Connection) -> None:
     search.install(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [v1_initial, v2_full_text_search]
+def v3_bytewise_entity_keys(conn: Connection) -> None:
+    """PostgreSQL: entity keys compare bytewise, so prefix range scans hold under any locale.
+
+    Stores created from here on get COLLATE "C" from the table definition; this converts
+    those made before.  SQLite compares bytewise already.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql('ALTER TABLE entity_keys ALTER COLUMN key TYPE VARCHAR(300) COLLATE "C"')
+
+
+def v4_search_sees_through_markup(conn: Connection) -> None:
+    """PostgreSQL: rebuild the search indexes on text whose `<` and `&` no longer hide words."""
+    from storyline.store import search
+
+    if conn.dialect.name == "postgresql":  # FTS5 reads `<` and `&` as separators already
+        search.install(conn, replace=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    v1_initial,
+    v2_full_text_search,
+    v3_bytewise_entity_keys,
+    v4_search_sees_through_markup,
+]
 
 
 def current_version(conn: Connection) -> int:

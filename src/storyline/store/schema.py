@@ -75,10 +75,15 @@ entities = sa.Table(
 )
 
 # Lookup keys (normalised names, transliteration-folded) → entity, for incremental resolution.
+# Resolution finds keys by prefix with range scans (`key >= 'p|' AND key < 'p}'`), which
+# holds only in bytewise order: on PostgreSQL the column says COLLATE "C", whatever the
+# database's default (en_US sorting skips the `|` and misses every key in the block).
+BYTEWISE_KEY = sa.String(300).with_variant(sa.String(300, collation="C"), "postgresql")
+
 entity_keys = sa.Table(
     "entity_keys",
     metadata,
-    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("key", BYTEWISE_KEY, primary_key=True),
     _id("entity", sa.ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 

@@ -11,11 +11,13 @@ Two back ends behind one function, chosen by the store's dialect:
 - **PostgreSQL**: GIN indexes on `to_tsvector('english', …)` expressions over the same
   columns.  An expression index is maintained by PostgreSQL itself on every write, so it
   needs neither triggers nor an extra column; queries repeat the indexed expression so
-  the planner uses it.
+  the planner uses it.  The text is indexed with `<` and `&` masked: PostgreSQL's parser
+  reads `<b c>` as an HTML tag and `&amp;` as an entity and drops the words inside, while
+  here they are plain text (SQLite's tokenizer indexes them).
 
-User queries are never passed to the match syntax as typed: SQLite gets the words of the
-query, each quoted (so `"` or `AND(` cannot raise a syntax error), with the last one as a
-prefix; PostgreSQL gets `websearch_to_tsquery`, which accepts any input.
+User queries are never passed to the match syntax as typed: both back ends get the words
+of the query, each quoted (so `"` or `AND(` cannot raise a syntax error), all required,
+with the last one as a prefix.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ _SQLITE_TABLES: dict[HitKind, tuple[str, str, tuple[str, ...]]] = {
     "quote": ("quotes_fts", "quotes", ("text", "speaker_name")),
     "claim": ("claims_fts", "claims", ("text",)),
 }
+
+# `<` and `&` swapped for control characters the parser takes as spaces (and that cleaned
+# text never holds, so snippets can swap them back).
+_PG_MASK = "\x0e\x0f"
+_PG_UNMASK = {ord(m): c for m, c in zip(_PG_MASK, "<&", strict=True)}
 
 # The same columns for PostgreSQL, as the expressions the GIN indexes are built on.
 # `{p}` is the table prefix: empty in the index definition, `s.` in queries.
@@ -104,18 +111,32 @@ class SearchResult:
 # --- schema: called once by the v2_full_text_search migration ----------------------------
 
 
-def install(conn: Connection) -> None:
-    """Create the full-text indexes (and their triggers on SQLite) and fill them."""
+def install(conn: Connection, replace: bool = False) -> None:
+    """Create the full-text indexes (and their triggers on SQLite) and fill them.
+
+    `replace` rebuilds PostgreSQL's indexes on the current expressions (a migration's job).
+    """
     if conn.dialect.name == "sqlite":
         for fts, table, columns in _SQLITE_TABLES.values():
             for statement in _sqlite_ddl(fts, table, columns):
                 conn.exec_driver_sql(statement)
     elif conn.dialect.name == "postgresql":
-        for table, index, document in _PG_DOCUMENTS.values():
-            conn.exec_driver_sql(
-                f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
-                f"USING GIN (to_tsvector('english', {document.format(p='')}))"
+        for table, index, _document in _PG_DOCUMENTS.values():
+            if replace:
+                conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
+            conn.execute(
+                sa.text(f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING GIN ({_pg_vector(table, '')})")
             )
+
+
+def _pg_masked(expression: str) -> str:
+    return f"translate({expression}, '<&', '{_PG_MASK}')"
+
+
+def _pg_vector(table: str, prefix: str) -> str:
+    """The indexed expression of `table`; queries must spell it exactly so for the index to apply."""
+    document = next(d for t, _i, d in _PG_DOCUMENTS.values() if t == table)
+    return f"to_tsvector('english', {_pg_masked(document.format(p=prefix))})"
 
 
 def _sqlite_ddl(fts: str, table: str, columns: tuple[str, ...]) -> list[str]:
@@ -170,14 +191,29 @@ def search(
     return result
 
 
+def query_words(text: str) -> list[str]:
+    """The words of a user's query, the only part of it that reaches the match syntax."""
+    return re.findall(r"\w+", text)[:MAX_QUERY_TERMS]
+
+
 def fts5_query(text: str) -> str | None:
     """The words of a user's query as a safe FTS5 expression (all words, last as prefix)."""
-    words = re.findall(r"\w+", text)[:MAX_QUERY_TERMS]
+    words = query_words(text)
     if not words:
         return None
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def tsquery(text: str) -> str | None:
+    """The same for PostgreSQL's `to_tsquery`: each word quoted, AND-ed, the last a prefix."""
+    words = query_words(text)
+    if not words:
+        return None
+    quoted = [f"'{w}'" for w in words]
+    quoted[-1] += ":*"
+    return " & ".join(quoted)
 
 
 def split_snippet(snippet: str) -> list[tuple[str, bool]]:
@@ -214,38 +250,41 @@ def _search_sqlite(conn: Connection, kind: HitKind, query: str, limit: int) -> t
     sql = (
         f"SELECT {_SELECT[kind]}, bm25({fts}) AS score, "
         f"snippet({fts}, 0, :open, :close, '…', {SNIPPET_TOKENS}) AS snip "
-        f"{base} ORDER BY score LIMIT :limit"
+        f"{base} ORDER BY score, s.id LIMIT :limit"
     )
     params = {"q": match, "open": HIT_OPEN, "close": HIT_CLOSE, "limit": limit}
     rows = conn.execute(sa.text(sql), params).all()
     total = conn.execute(sa.text(f"SELECT count(*) {base}"), {"q": match}).scalar_one()
-    return [_hit(kind, row) for row in rows], total
+    return [_hit(kind, row, row.snip or "") for row in rows], total
 
 
 def _search_postgres(conn: Connection, kind: HitKind, query: str, limit: int) -> tuple[list[Hit], int]:
-    table, _index, document = _PG_DOCUMENTS[kind]
-    vector = f"to_tsvector('english', {document.format(p='s.')})"
-    base = f"FROM {table} s {_JOINS[kind]}, websearch_to_tsquery('english', :q) tq WHERE {vector} @@ tq"
+    match = tsquery(query)
+    if match is None:
+        return [], 0
+    table, _index, _document = _PG_DOCUMENTS[kind]
+    vector = _pg_vector(table, "s.")
+    base = f"FROM {table} s {_JOINS[kind]}, to_tsquery('english', :q) tq WHERE {vector} @@ tq"
     headline = (
-        f"ts_headline('english', s.text, tq, 'StartSel=' || :open || ', StopSel=' || :close || "
+        f"ts_headline('english', {_pg_masked('s.text')}, tq, 'StartSel=' || :open || ', StopSel=' || :close || "
         f"', MaxWords={SNIPPET_TOKENS * 2}, MinWords={SNIPPET_TOKENS}')"
     )
     sql = (
         f"SELECT {_SELECT[kind]}, -ts_rank({vector}, tq) AS score, {headline} AS snip "
-        f"{base} ORDER BY score LIMIT :limit"
+        f"{base} ORDER BY score, s.id LIMIT :limit"
     )
-    params = {"q": query, "open": HIT_OPEN, "close": HIT_CLOSE, "limit": limit}
+    params = {"q": match, "open": HIT_OPEN, "close": HIT_CLOSE, "limit": limit}
     rows = conn.execute(sa.text(sql), params).all()
-    total = conn.execute(sa.text(f"SELECT count(*) {base}"), {"q": query}).scalar_one()
-    return [_hit(kind, row) for row in rows], total
+    total = conn.execute(sa.text(f"SELECT count(*) {base}"), {"q": match}).scalar_one()
+    return [_hit(kind, row, (row.snip or "").translate(_PG_UNMASK)) for row in rows], total
 
 
-def _hit(kind: HitKind, row: Any) -> Hit:
+def _hit(kind: HitKind, row: Any, snippet: str) -> Hit:
     return Hit(
         kind=kind,
         id=row.id,
         score=float(row.score),
-        snippet=row.snip or "",
+        snippet=snippet,
         article=row.article,
         event=row.event,
         title=row.title,
