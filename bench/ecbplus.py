@@ -427,6 +427,7 @@ NO_VETO_JOIN_LOGIT = -1.25  # the join threshold train prefers without the veto 
 HARD_PAIR_SIMILARITY = 0.3  # calibration pairs: candidates at least this similar (0.0/0.3/0.5 tried)
 ROWS: list[tuple[str, dict[str, object]]] = [
     ("Storyline (embeddings+entities+dates+kinds)", {}),
+    ("Storyline, without the merge pass", {"merge_similarity": None}),
     (
         "Storyline, without the 30-day date veto",
         {"max_date_gap_days": NO_VETO, "join_logit": NO_VETO_JOIN_LOGIT},

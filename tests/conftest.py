@@ -55,9 +55,7 @@ STORE_FREE_MODULES = frozenset(
 
 # Modules that still open a SQLite store themselves (`Store(":memory:")`, a sqlite:/// URL);
 # they join the PostgreSQL pass once they take `store`, `make_store`, `db_url` or `scratch_url`.
-NOT_YET_ON_POSTGRES = frozenset(
-    {"test_cluster_events.py", "test_cluster_incremental.py", "test_cluster_seeds.py"}
-)
+NOT_YET_ON_POSTGRES: frozenset[str] = frozenset()
 
 # Publication dates read off the seed articles themselves (what "on Tuesday" and "next
 # year" mean in each), with neutral outlet names: the seeds come from five outlets.

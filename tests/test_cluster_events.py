@@ -19,13 +19,6 @@ from storyline.store import events as repo
 from storyline.store.db import Store
 
 
-@pytest.fixture
-def store() -> Store:
-    s = Store(":memory:")
-    yield s
-    s.close()
-
-
 def features(spec: Spec):
     article, analysis = build(spec)
     return compute_features(article, analysis)
@@ -123,6 +116,29 @@ def test_event_state_does_not_depend_on_join_order() -> None:
     assert np.array_equal(forward.vec_sum, backward.vec_sum)
     assert forward.entity_sum == backward.entity_sum
     assert forward.date() == backward.date()
+
+
+def test_a_merged_event_is_the_event_its_members_build() -> None:
+    specs = call_corpus()
+    merged = _event(specs[:2])
+    merged.absorb(_event(specs[2:]))
+    whole = _event(specs)
+    assert np.array_equal(merged.vec_sum, whole.vec_sum)
+    assert merged.term_sum == whole.term_sum and merged.entity_sum == whole.entity_sum
+    assert merged.lexical_members == whole.lexical_members
+    assert merged.date() == whole.date() and merged.size == whole.size
+
+
+def test_average_link_is_the_mean_over_member_pairs() -> None:
+    specs = call_corpus()
+    a, b = _event(specs[:2]), _event(specs[2:])
+    pairs = [
+        float(np.dot(vector(x), vector(y)))
+        + sum(w * features(y).terms.get(t, 0.0) for t, w in features(x).terms.items())
+        for x in specs[:2]
+        for y in specs[2:]
+    ]
+    assert ev.average_link(a, b) == pytest.approx(sum(pairs) / len(pairs), abs=1e-4)
 
 
 def test_most_supported_date_prefers_the_lede_day_over_a_publication_fallback() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cluster_fixtures import Spec, call_corpus, many_events, seed
+from conftest import scratch_url
 
 from storyline.cluster.events import cluster_pending
 from storyline.store import events as repo
@@ -35,14 +36,14 @@ def _snapshot(store: Store) -> tuple[dict[str, str], list[tuple]]:
 
 
 def _batch(specs: list[Spec]) -> tuple[dict[str, str], list[tuple]]:
-    store = Store(":memory:")
+    store = Store(scratch_url())
     seed(store, specs)
     cluster_pending(store)
     return _snapshot(store)
 
 
 def _one_at_a_time(specs: list[Spec]) -> tuple[dict[str, str], list[tuple]]:
-    store = Store(":memory:")
+    store = Store(scratch_url())
     for spec in _order(specs):
         seed(store, [spec])
         cluster_pending(store)
@@ -69,7 +70,7 @@ def test_rerun_on_a_fresh_store_gives_the_same_ids() -> None:
 
 def test_storylines_one_at_a_time_equal_batch() -> None:
     def storylines(one_at_a_time: bool) -> list[tuple]:
-        store = Store(":memory:")
+        store = Store(scratch_url())
         if one_at_a_time:
             for spec in _order(call_corpus()):
                 seed(store, [spec])

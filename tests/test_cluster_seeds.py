@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SEED_META, write_seed_meta
+from conftest import SEED_META, scratch_url, write_seed_meta
 
 from storyline.cluster.events import cluster_pending
 from storyline.ingest.meta import MetaIndex
@@ -28,8 +28,9 @@ ID = {seed: meta[0] for seed, meta in SEED_META.items()}
 def clustered(seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
     from storyline.enrich.stage import enrich_pending
 
-    store = Store(":memory:")
-    meta = write_seed_meta(seeds, tmp_path_factory.mktemp("meta"))
+    folder = tmp_path_factory.mktemp("meta")
+    store = Store(scratch_url(folder, "seeds"))
+    meta = write_seed_meta(seeds, folder)
     ingest(store, [str(seeds)], MetaIndex.load(str(meta)))
     enrich_pending(store, None, 1)
     cluster_pending(store)

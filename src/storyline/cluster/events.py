@@ -10,7 +10,8 @@ matches or starts a new one, and nothing already decided is recomputed.  Per bat
 4. for each article, gather candidate events from an index — events whose date interval
    lies within WINDOW_DAYS, events sharing a central participant, nearest centroids among
    undated events (all events for an undated article) — score each candidate, join the
-   best one above the threshold or start a new event;
+   best one above the threshold or start a new event; then merge that event with one of
+   the same candidates when their members are alike on average (`Clusterer.merge_around`);
 5. write the touched events, the assignments and context items, and mark the articles.
 
 No article is compared with every article: candidates come from the index, and the
@@ -134,6 +135,16 @@ LEXICAL_MEMBERS = 16
 NAMED_GRANULARITIES = ("day",)
 LEXICAL_SHRINK_TERMS = 10  # lexical cosines scale by n / (n + this) for an article of n terms
 
+# --- the local merge pass -------------------------------------------------------------------
+# A greedy join decides each article alone, so one event's reports can found two events
+# before any report bridges them.  After each article, the event it landed in merges with
+# a candidate event (from the same index lookup) when their members are alike on average —
+# mean pairwise embedding cosine plus mean pairwise lexical cosine, the average link of
+# the agglomerative baseline, computed from the events' integer sums — and neither the
+# date veto nor a counterpart clash parts them.  Tuned on ECB+ train (B3 F1 0.856 -> 0.884,
+# dev 0.874 -> 0.876); None turns the pass off.
+MERGE_SIMILARITY = 1.0
+
 # --- event fields -------------------------------------------------------------------------
 PARTICIPANT_SUPPORT = 1 / 3  # a participant of the event: central in a third of its articles
 TITLE_KINDS = {
@@ -157,6 +168,7 @@ class ClusterOptions:
     max_date_gap_days: int = MAX_DATE_GAP_DAYS
     weights: dict[str, float] = field(default_factory=lambda: dict(WEIGHTS))
     storylines: bool = True
+    merge_similarity: float | None = MERGE_SIMILARITY
 
 
 @dataclass
@@ -240,6 +252,23 @@ class EventState:
         for term, w in f.terms.items():
             self.term_sum[term] += round(w * _FIXED_POINT)
         self._keep_lexical(f)
+        self._centroid, self._date, self._groups, self._term_norm = None, False, None, None
+
+    def absorb(self, other: EventState) -> None:
+        """Take in another event's members: the sums add, so the result is the state the
+        union of members would have built."""
+        self.members.update(other.members)
+        self.vec_sum += other.vec_sum
+        self.entity_sum.update(other.entity_sum)
+        self.votes.update(other.votes)
+        for key, names in other.names.items():
+            self.names.setdefault(key, Counter()).update(names)
+        self.labels.update(other.labels)
+        self.numbers.update(other.numbers)
+        self.term_sum.update(other.term_sum)
+        self.lexical_members.update(other.lexical_members)
+        for digest in sorted(self.lexical_members)[LEXICAL_MEMBERS:]:
+            del self.lexical_members[digest]
         self._centroid, self._date, self._groups, self._term_norm = None, False, None, None
 
     def _keep_lexical(self, f: ArticleFeatures) -> None:
@@ -518,6 +547,28 @@ def anchored_gap(f: ArticleFeatures, event: EventState) -> int | None:
     return interval_gap(a_int, e_int)
 
 
+def average_link(a: EventState, b: EventState) -> float:
+    """Mean embedding cosine plus mean lexical cosine over all member pairs of two events:
+    dot products of the member sums, so no pair is visited."""
+    vectors = float(np.dot(a.vec_sum.astype(np.float64), b.vec_sum.astype(np.float64)))
+    small, large = (
+        (a.term_sum, b.term_sum) if len(a.term_sum) <= len(b.term_sum) else (b.term_sum, a.term_sum)
+    )
+    terms = sum(float(w) * large.get(t, 0) for t, w in small.items())
+    return (vectors + terms) / (float(_FIXED_POINT) ** 2 * a.size * b.size)
+
+
+def events_gap(a: EventState, b: EventState) -> int | None:
+    """Days between two events' dates when both are anchored (see `anchored_gap`)."""
+    a_int, b_int = a.interval(), b.interval()
+    if a_int is None or b_int is None:
+        return None
+    for event in (a, b):
+        if all(m.unanchored for m in event.members.values() if m.date):
+            return None
+    return interval_gap(a_int, b_int)
+
+
 def vetoed(values: dict[str, float], gap: int | None, max_gap: int) -> bool:
     """Two happenings whatever the text says: dated too far apart (unless the article
     names the event's date: a follow-up), or another counterpart on another day (the
@@ -654,6 +705,8 @@ class Clusterer:
         self.dim = dim
         self.events: dict[str, EventState] = {}
         self.index = EventIndex(dim)
+        self.merged: dict[str, str] = {}  # absorbed event → the event that took it in
+        self.unwritten: set[str] = set()  # absorbed events still in the store
 
     def load(self, event: EventState) -> None:
         self.events[event.id] = event
@@ -723,7 +776,54 @@ class Clusterer:
             self.events[event_id] = EventState(event_id, self.dim)
             value = 0.0 if math.isinf(value) else value
         self.join(event_id, f, vector)
-        return event_id, value, created
+        return self.merge_around(event_id, f, vector), value, created
+
+    def merge_around(self, event_id: str, f: ArticleFeatures, vector: np.ndarray) -> str:
+        """Merge the article's event with the article's candidates while the most alike
+        passes MERGE_SIMILARITY (the larger event, then the smaller id, survives);
+        returns the surviving event."""
+        threshold = self.options.merge_similarity
+        if threshold is None or self.options.embeddings_only:
+            return event_id
+        while True:
+            event = self.events[event_id]
+            best: tuple[float, str] | None = None
+            for other_id in self.candidates(f, vector):
+                if other_id == event_id:
+                    continue
+                other = self.events[other_id]
+                if self._kept_apart(event, other):
+                    continue
+                value = average_link(event, other)
+                if value >= threshold and (best is None or value > best[0]):
+                    best = (value, other_id)
+            if best is None:
+                return event_id
+            keep, gone = sorted((event_id, best[1]), key=lambda e: (-self.events[e].size, e))
+            self.events[keep].absorb(self.events[gone])
+            self.index.remove(gone)
+            del self.events[gone]
+            self.index.put(self.events[keep])
+            self.merged[gone] = keep
+            self.unwritten.add(gone)
+            event_id = keep
+
+    def _kept_apart(self, a: EventState, b: EventState) -> bool:
+        """The article path's vetoes between two events: anchored dates too far apart, or
+        another counterpart on another day."""
+        gap = events_gap(a, b)
+        if gap is None:
+            return False
+        if gap > self.options.max_date_gap_days:
+            return True
+        people_a, people_b = a.group("people"), b.group("people")
+        return gap > CLASH_MAX_GAP_DAYS and _clash(people_a[0], people_b[0], people_b[2])
+
+    def resolve(self, event_id: str) -> str:
+        """The event an event id now lives in, after merges."""
+        while event_id in self.merged:
+            event_id = self.merged[event_id]
+        return event_id
 
     def join(self, event_id: str, f: ArticleFeatures, vector: np.ndarray) -> None:
         event = self.events.get(event_id)
@@ -834,7 +934,7 @@ def cluster_pending(
             task.advance(len(chunk))
     if deferred:
         touched |= _place_duplicates(store, clusterer, deferred, report)
-    report.events = sorted(touched)
+    report.events = sorted({clusterer.resolve(e) for e in touched})
     if options.storylines and touched:
         from storyline.cluster.storylines import link_storylines
 
@@ -956,11 +1056,27 @@ def _assign(
     return changed
 
 
+def _settle_merges(
+    clusterer: Clusterer, scores: dict[str, tuple[str, float]], changed: set[str]
+) -> dict[str, str]:
+    """Point the chunk's articles and changed events at the events that absorbed theirs;
+    returns the merges not yet written (absorbed → survivor) and forgets them."""
+    merged = {gone: clusterer.resolve(gone) for gone in clusterer.unwritten}
+    for article, (event_id, value) in scores.items():
+        scores[article] = (clusterer.resolve(event_id), value)
+    survivors = {clusterer.resolve(e) for e in changed}
+    changed.clear()
+    changed.update(survivors)
+    clusterer.unwritten.clear()
+    return merged
+
+
 def _write(
     store: Store, clusterer: Clusterer, batch: _Batch, changed: set[str], report: ClusterReport
 ) -> None:
     """One transaction: features, vectors, events, assignments, context, processed marks."""
     scores = batch.scores
+    merged = _settle_merges(clusterer, scores, changed)
     live = [clusterer.events[e] for e in sorted(changed) if e in clusterer.events]
     empty = sorted(e for e in changed if e in clusterer.events and clusterer.events[e].size == 0)
     with store.atomic() as conn:
@@ -970,10 +1086,11 @@ def _write(
             conn, {a: v for a, v in batch.new_vectors.items() if a in scores}, embed.MODEL_NAME
         )
         repo.save_events(conn, [event_row(e) for e in live if e.size])
-        repo.delete_events(conn, empty)
-        if empty:
-            repo.delete_empty_storylines(conn)
+        repo.delete_events(conn, empty + sorted(merged))
         repo.save_assignments(conn, [(a, e, s) for a, (e, s) in sorted(scores.items())])
+        repo.move_members(conn, merged, {e: clusterer.events[e].storyline for e in set(merged.values())})
+        if empty or merged:
+            repo.delete_empty_storylines(conn)
         repo.replace_context(conn, [], _context_rows(batch.features.values(), scores, clusterer))
         article_repo.mark(conn, batch.ids, "clustered_at")
     for event_id in empty:

@@ -255,6 +255,18 @@ def save_assignments(conn: Connection, rows: Sequence[tuple[str, str, float]]) -
         )
 
 
+def move_members(conn: Connection, moves: dict[str, str], storyline_of: dict[str, str | None]) -> None:
+    """Articles and context items of merged-away events (keys) to the events that took
+    them in (values), whose storyline the context items take."""
+    for gone, keep in sorted(moves.items()):
+        conn.execute(event_articles.update().where(event_articles.c.event == gone).values(event=keep))
+        conn.execute(
+            context_items.update()
+            .where(context_items.c.event == gone)
+            .values(event=keep, storyline=storyline_of.get(keep))
+        )
+
+
 def article_events(conn: Connection) -> dict[str, str]:
     """Every clustered article → its event."""
     return {
