@@ -54,18 +54,30 @@ def ingest(
 
 
 def process(
-    settings: Settings | None = None, store: Store | None = None, progress: Progress | None = None
+    settings: Settings | None = None,
+    store: Store | None = None,
+    progress: Progress | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> pipeline.ProcessReport:
+    """Enrich, cluster and compare what is pending, here ("local") or on Dask ("dask").
+
+    A Dask run returns a `distributed.DistributedReport`, whose `failures` name the
+    partitions left pending."""
     settings = settings or Settings()
-    return pipeline.process(store or open_store(settings), settings, progress)
+    store = store or open_store(settings)
+    return pipeline.process(store, settings, progress, engine, scheduler, workers)
 
 
 def events(settings: Settings | None = None, store: Store | None = None) -> list[Event]:
-    """All events, newest first."""
+    """All events, newest first; undated ones last."""
     from storyline.store import events as event_repo
 
     with (store or open_store(settings)).read() as conn:
-        return event_repo.all_events(conn)
+        found = event_repo.all_events(conn)
+    dated = sorted((e for e in found if e.date), key=lambda e: e.date, reverse=True)
+    return dated + [e for e in found if not e.date]
 
 
 def entity_names(settings: Settings | None = None, store: Store | None = None) -> dict[str, str]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from storyline import api
 from storyline.config import Settings
@@ -63,7 +65,7 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except StorylineError as exc:
-            err.print(f"[bold red]error:[/] {exc}")
+            err.print(f"[bold red]error:[/] {escape(str(exc))}")  # messages may hold [brackets]
             raise typer.Exit(2) from exc
         except KeyboardInterrupt:
             err.print("[yellow]interrupted: everything committed so far is kept; rerun to resume[/]")
@@ -135,17 +137,58 @@ def ingest(
         raise typer.Exit(1)
 
 
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 @app.command()
 @handle_errors
-def process(db: DbOption = None, quiet: QuietOption = False) -> None:
+def process(
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="local: this machine's cores; dask: a Dask cluster.")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="A running Dask scheduler (tcp://host:8786); a LocalCluster when absent.",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            metavar="N",
+            min=1,
+            help="Analysis processes (local), LocalCluster workers (dask), or the workers "
+            "to wait for on --scheduler.",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
     """Enrich, cluster and compare whatever is not yet processed (incremental, idempotent).
 
-    Example: storyline process
+    With --engine dask, articles are analysed and events compared as Dask tasks; this
+    process stores results as they arrive and clusters them. On a multi-machine cluster
+    use a PostgreSQL --db that every worker can reach.
+
+    Example: storyline process --engine dask --workers 2
     """
     s = settings(db, quiet)
-    report = api.process(settings=s, progress=progress(s))
+    report = api.process(
+        settings=s, progress=progress(s), engine=engine.value, scheduler=scheduler, workers=workers
+    )
     err.print(f"analysed {report.enrich.enriched} articles")
+    for failure in report.failures:
+        err.print(f"[bold red]failed:[/] {escape(failure.describe())}")
     _print_events(s)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command()
