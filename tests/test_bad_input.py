@@ -61,9 +61,7 @@ def test_empty_file(store, tmp_path):
 def test_legacy_encodings_are_decoded(store, tmp_path):
     text = "Le ministre a déclaré que la réunion à Genève était « très constructive » pour les deux pays."
     run(store, tmp_path, "latin1.txt", text.encode("cp1252"))
-    run(
-        store, tmp_path, "utf16.txt", ("The café owners’ association met the mayor. " * 3).encode("utf-16")
-    )
+    run(store, tmp_path, "utf16.txt", ("The café owners’ association met the mayor. " * 3).encode("utf-16"))
     texts = [a["text"] for a in to_dict(store)["articles"]]
     assert any("déclaré" in t and "Genève" in t for t in texts)
     assert any("café owners’" in t for t in texts)

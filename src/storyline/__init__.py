@@ -12,6 +12,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "Settings",
     "brief",
     "demo",
     "entity_names",
@@ -27,7 +28,6 @@ __all__ = [
     "serve",
     "timeline",
     "web_app",
-    "Settings",
 ]
 
 

@@ -234,8 +234,25 @@ def _fix_labels(doc: Doc, spans: list[_Span], blocks: list[Block]) -> list[_Span
 # them is a place, whatever the model guessed from the capitalised words before it.  Heads
 # that are also common surnames (Bridge, Lake, Port, Bay, Rivers) are left out.
 PLACE_HEAD_NOUNS = frozenset(
-    "dam canal tunnel airport harbour harbor barracks pipeline reservoir gorge valley strait"
-    " gulf island islands mountains peninsula".split()
+    [
+        "dam",
+        "canal",
+        "tunnel",
+        "airport",
+        "harbour",
+        "harbor",
+        "barracks",
+        "pipeline",
+        "reservoir",
+        "gorge",
+        "valley",
+        "strait",
+        "gulf",
+        "island",
+        "islands",
+        "mountains",
+        "peninsula",
+    ]
 )
 
 
