@@ -1,0 +1,164 @@
+"""End-to-end throughput: `storyline run` vs a bare spaCy pass on the same texts, same run.
+
+    python bench/throughput.py [--sizes 220 2000 20000] [--processes 2]
+
+Texts are WikiRef220's real articles.  Larger sets replay them: replay k of article i is
+the first half of article i's paragraphs joined to the second half of another article of
+the same topic, with its own id and a publication date shifted by k days.  Plain copies
+would be caught as duplicates and never analysed, which would flatter us; recombined
+halves are real text of the usual length that dedupe rightly lets through.
+
+"ours" is the CLI as a user runs it (`storyline run FOLDER --meta meta.jsonl --db …`,
+fresh SQLite store, model loading included).  "bare spaCy" is `nlp.pipe` with the same
+model and every component, `n_process` as given: the floor for any spaCy-based pipeline.
+Peak RSS is sampled over the whole process tree (workers included) every 0.2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import psutil
+
+from storyline.config import shared_dir
+
+BARE_SPACY = textwrap.dedent(
+    """
+    import sys, pathlib
+    from storyline.enrich.nlp import load
+    files = sorted(pathlib.Path(sys.argv[1]).glob("*.txt"))
+    nlp = load()
+    texts = (f.read_text() for f in files)
+    n = sum(1 for _ in nlp.pipe(texts, batch_size=32, n_process=int(sys.argv[2])))
+    print(n)
+    """
+)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p for p in text.split("\n") if p.strip()]
+
+
+def build_corpus(source: Path, labels: dict[str, str], size: int, folder: Path) -> int:
+    """Write `size` articles and their meta.jsonl; return the total word count."""
+    names = sorted(labels)
+    by_topic: dict[str, list[str]] = {}
+    for name in names:
+        by_topic.setdefault(labels[name], []).append(name)
+    texts = {name: paragraphs((source / name).read_text(errors="replace")) for name in names}
+    start = date(2026, 1, 1)
+    meta, words = [], 0
+    for n in range(size):
+        k, i = divmod(n, len(names))
+        name = names[i]
+        text = _replay(texts, by_topic[labels[name]], name, k)
+        file = folder / f"r{k:03d}-{name}"
+        file.write_text(text)
+        words += len(text.split())
+        published = (start + timedelta(days=(n % len(names)) // 4 + k)).isoformat()
+        meta.append(
+            {"path": file.name, "id": f"r{k}-{name}", "source": f"Outlet {n % 7}", "published": published}
+        )
+    (folder / "meta.jsonl").write_text("\n".join(json.dumps(m) for m in meta) + "\n")
+    return words
+
+
+def _replay(texts: dict[str, list[str]], topic: list[str], name: str, k: int) -> str:
+    if k == 0:
+        return "\n".join(texts[name])
+    partner = topic[(topic.index(name) + k) % len(topic)]
+    if partner == name:
+        partner = sorted(texts)[(sorted(texts).index(name) + k) % len(texts)]
+    own, other = texts[name], texts[partner]
+    return "\n".join(own[: max(1, len(own) // 2)] + other[len(other) // 2 :])
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(seconds, peak RSS MB of the process tree, stdout)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        parent = psutil.Process(proc.pid)
+        while not done.is_set():
+            try:
+                tree = [parent, *parent.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()) / 1e6)
+            except psutil.Error:
+                pass
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{err[-3000:]}")
+    return time.perf_counter() - started, peak, out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[220, 2000])
+    parser.add_argument("--processes", type=int, default=2, help="n_process for bare spaCy")
+    parser.add_argument("--skip-bare", action="store_true")
+    args = parser.parse_args()
+    shared = shared_dir()
+    if shared is None:
+        print("../shared is not here: nothing to measure", file=sys.stderr)
+        return 1
+    source = shared / "bench" / "wikiref220"
+    labels = json.loads((source / "labels.json").read_text())
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "HF_HUB_OFFLINE": "1"}
+    print(f"# {' '.join(['python', *sys.argv])}  (cpus: {os.cpu_count()})")
+    print("| articles | words | system | seconds | articles/s | words/s | peak RSS MB | bare/ours |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "corpus"
+            folder.mkdir()
+            words = build_corpus(source / "articles", labels, size, folder)
+            db = f"sqlite:///{tmp}/bench.db"
+            ours_cmd = [
+                sys.executable,
+                "-m",
+                "storyline.cli",
+                "run",
+                str(folder),
+                "--meta",
+                str(folder / "meta.jsonl"),
+                "--db",
+                db,
+                "--quiet",
+            ]
+            ours = run_measured(ours_cmd, env)
+            rows = [("storyline run", ours)]
+            if not args.skip_bare:
+                bare_cmd = [sys.executable, "-c", BARE_SPACY, str(folder), str(args.processes)]
+                rows.append((f"bare spaCy, {args.processes} processes", run_measured(bare_cmd, env)))
+            for label, (seconds, rss, _out) in rows:
+                ratio = f"{rows[1][1][0] / ours[0]:.2f}" if len(rows) > 1 and label == "storyline run" else ""
+                print(
+                    f"| {size} | {words} | {label} | {seconds:.1f} | {size / seconds:.2f} "
+                    f"| {words / seconds:.0f} | {rss:.0f} | {ratio} |",
+                    flush=True,
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
