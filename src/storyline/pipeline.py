@@ -34,7 +34,7 @@ ENGINES = ("local", "dask")
 
 @dataclass
 class Failure:
-    """A task that raised (Dask engine): its articles or event stay pending for a rerun."""
+    """A task that raised: its articles or event stay pending for a rerun."""
 
     task: str  # "analysis" of articles, or "comparison" of an event
     items: list[str]
@@ -96,7 +96,8 @@ def process(
     processes = workers if workers is not None else settings.processes
     report.enrich = enrich_pending(store, settings.spacy_model, processes, progress)
     report.cluster = cluster_pending(store, progress)
-    report.compare = compare_pending(store, progress)
+    report.compare = compare_pending(store, progress, processes)
+    report.failures += [Failure("comparison", [e], error) for e, error in report.compare.failed.items()]
     return report
 
 

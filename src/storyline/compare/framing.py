@@ -288,17 +288,22 @@ def frame_article(
     """Own-voice loaded wording, discrediting portrayals, and attributed characterisations."""
     quotes = analysis.quotes if analysis is not None else []
     scopes = attributed_scopes(doc, quotes)
-    found = own_voice(article.id, doc, scopes, lexicon) + discrediting(article.id, doc)
-    found += attributed(article.id, doc, scopes, lexicon)
+    hits = lexicon_hits(doc, lexicon)  # one pass over the tokens serves both readings
+    found = own_voice(article.id, doc, scopes, lexicon, hits) + discrediting(article.id, doc)
+    found += attributed(article.id, doc, scopes, lexicon, hits)
     return _dedupe(found)
 
 
 def own_voice(
-    article_id: str, doc: Doc, scopes: Sequence[Scope], lexicon: frozenset[str] = LEXICON
+    article_id: str,
+    doc: Doc,
+    scopes: Sequence[Scope],
+    lexicon: frozenset[str] = LEXICON,
+    hits: Sequence[tuple[int, int]] | None = None,
 ) -> list[Framing]:
-    """Lexicon hits outside every attributed stretch."""
+    """Lexicon hits outside every attributed stretch (`hits` when already found)."""
     found = []
-    for start, end in lexicon_hits(doc, lexicon):
+    for start, end in lexicon_hits(doc, lexicon) if hits is None else hits:
         s, e = phrase_of(doc, start, end)
         a, b = doc[s].idx, _end_char(doc, e)
         if _inside(doc[start].idx, _end_char(doc, end), scopes) is None:
@@ -317,7 +322,11 @@ def discrediting(article_id: str, doc: Doc) -> list[Framing]:
 
 
 def attributed(
-    article_id: str, doc: Doc, scopes: Sequence[Scope], lexicon: frozenset[str] = LEXICON
+    article_id: str,
+    doc: Doc,
+    scopes: Sequence[Scope],
+    lexicon: frozenset[str] = LEXICON,
+    hits: Sequence[tuple[int, int]] | None = None,
 ) -> list[Framing]:
     """Contested characterisations the outlet attributes, and loaded words inside quotes."""
     found = [
@@ -325,7 +334,7 @@ def attributed(
         for s in scopes
         if s.contested
     ]
-    for start, end in lexicon_hits(doc, lexicon):
+    for start, end in lexicon_hits(doc, lexicon) if hits is None else hits:
         a, b = doc[start].idx, _end_char(doc, end)
         scope = _inside(a, b, scopes)
         if scope is not None and not scope.contested:

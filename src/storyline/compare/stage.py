@@ -13,12 +13,21 @@ per event: nothing compares claims across events.
     4. quotes      the same statement quoted by different outlets
     5. framing     own-voice loaded wording vs attributed characterisations, per article
     6. sourcing    who each article cites
+
+Comparison is most of a run's time (a parse of every article and MiniLM over every
+claim unit), so with enough events it runs in worker processes, one event per task,
+while this process loads the next events and writes the finished ones in order.  An
+event whose comparison raises is reported and left pending; the others are stored.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +46,9 @@ MIN_OUTLETS = 2  # an event one outlet reported has nothing to compare
 # Beyond this many articles a side-by-side view is unreadable and the unit matrix grows
 # quadratically: one article per outlet first (earliest), then the earliest of the rest.
 MAX_ARTICLES = 40
+# Worker processes pay ~5 s each to load spaCy and MiniLM: worth it from this many articles.
+MIN_ARTICLES_FOR_POOL = 48
+EVENTS_AHEAD = 4  # events handed to the workers beyond the one being written
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -53,6 +65,7 @@ class CompareReport:
     seconds: float = 0.0
     articles: int = 0
     skipped_events: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # event id → error; left pending
 
 
 def comparable(articles: Sequence[Article], limit: int = MAX_ARTICLES) -> list[Article]:
@@ -135,22 +148,51 @@ def compare_event(
     )
 
 
-def compare_pending(store: Store, progress: Progress | None = None) -> CompareReport:
-    """Compare every event that is new or changed since its last comparison; idempotent."""
+def compare_pending(store: Store, progress: Progress | None = None, processes: int = 0) -> CompareReport:
+    """Compare every event that is new or changed since its last comparison; idempotent.
+
+    `processes`: worker processes (0 = one per core, up to 2, when the work pays for them)."""
     report = CompareReport()
     with store.read() as conn:
         pending = repo.pending_events(conn)
     progress = progress or Progress()
     started = time.perf_counter()
+    jobs = (_load(store, event_id, report) for event_id in pending)
     with progress.task("Comparing", total=len(pending)) as task:
-        for event_id in pending:
-            _compare_one(store, event_id, report)
-            task.advance()
+        first = list(_take(jobs, MIN_ARTICLES_FOR_POOL))
+        rest: Iterator[_Job | None] = _chain(first, jobs)
+        workers = _workers(processes, sum(len(j.articles) for j in first if j))
+        with _pool(workers) as pool:
+            window: deque[tuple[_Job, Future | None]] = deque()
+            for job in rest:
+                if job is None:
+                    task.advance()
+                    continue
+                window.append((job, pool.submit(compare_event, *job.args()) if pool else None))
+                if len(window) > (EVENTS_AHEAD if pool else 0):
+                    _finish(store, *window.popleft(), report)
+                    task.advance()
+            while window:
+                _finish(store, *window.popleft(), report)
+                task.advance()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _compare_one(store: Store, event_id: str, report: CompareReport) -> None:
+@dataclass
+class _Job:
+    event_id: str
+    articles: list[Article]
+    analyses: list[Analysis]
+    date: str | None
+
+    def args(self) -> tuple:
+        return (self.event_id, self.articles, self.analyses, self.date)
+
+
+def _load(store: Store, event_id: str, report: CompareReport) -> _Job | None:
+    """What one event's comparison needs, or None (and the event marked) when it has
+    fewer than two outlets."""
     with store.read() as conn:
         row = repo.event_row(conn, event_id)
         articles = comparable(article_repo.get_many(conn, repo.event_article_ids(conn, event_id)))
@@ -162,12 +204,57 @@ def _compare_one(store: Store, event_id: str, report: CompareReport) -> None:
             repo.mark_compared(conn, event_id)
         report.skipped += 1
         report.skipped_events.append(event_id)
+        return None
+    return _Job(event_id, articles, [analyses[a.id] for a in articles], row.date)
+
+
+def _take(jobs: Iterator[_Job | None], articles: int) -> Iterator[_Job | None]:
+    """Jobs from the front until they hold `articles` articles (to decide on a pool)."""
+    seen = 0
+    for job in jobs:
+        yield job
+        seen += len(job.articles) if job else 0
+        if seen >= articles:
+            return
+
+
+def _chain(first: list[_Job | None], rest: Iterator[_Job | None]) -> Iterator[_Job | None]:
+    yield from first
+    yield from rest
+
+
+def _workers(requested: int, articles: int) -> int:
+    if requested > 0:
+        return requested
+    if articles < MIN_ARTICLES_FOR_POOL:
+        return 1
+    import os
+
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+@contextmanager
+def _pool(processes: int) -> Iterator[Executor | None]:
+    if processes <= 1:
+        yield None
         return
-    comparison = compare_event(event_id, articles, [analyses[a.id] for a in articles], row.date)
+    from storyline.enrich.stage import init_worker_process
+
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=init_worker_process) as pool:
+        yield pool
+
+
+def _finish(store: Store, job: _Job, future: Future | None, report: CompareReport) -> None:
+    try:
+        comparison = future.result() if future is not None else compare_event(*job.args())
+    except Exception as exc:  # one event's failure must not lose the others
+        report.failed[job.event_id] = f"{type(exc).__name__}: {exc}"
+        return
     with store.atomic() as conn:
         repo.write(conn, comparison)
-        repo.mark_compared(conn, event_id)
-    _count(report, comparison, len(articles))
+        repo.mark_compared(conn, job.event_id)
+    _count(report, comparison, len(job.articles))
 
 
 def _count(report: CompareReport, comparison: Comparison, articles: int) -> None:

@@ -50,7 +50,7 @@ def _processes(requested: int, pending: int) -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _worker_init() -> None:
+def init_worker_process() -> None:
     """Each worker process has a core of its own: torch must not spread over all of them."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import torch
@@ -64,7 +64,7 @@ def _pool(processes: int, model: str | None) -> Iterator[Executor | None]:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=init_worker_process) as pool:
         yield pool
 
 
