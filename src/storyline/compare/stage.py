@@ -22,12 +22,10 @@ event whose comparison raises is reported and left pending; the others are store
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +34,7 @@ from spacy.tokens import Doc
 from storyline.compare.claims import compare_claims, event_day, omissions, outlet_of
 from storyline.compare.framing import frame_article, sourcing
 from storyline.compare.quotes import match_quotes
+from storyline.enrich.stage import worker_pool
 from storyline.model import Analysis, Article, Comparison
 from storyline.progress import Progress
 from storyline.store import articles as article_repo
@@ -162,7 +161,7 @@ def compare_pending(store: Store, progress: Progress | None = None, processes: i
         first = list(_take(jobs, MIN_ARTICLES_FOR_POOL))
         rest: Iterator[_Job | None] = _chain(first, jobs)
         workers = _workers(processes, sum(len(j.articles) for j in first if j))
-        with _pool(workers) as pool:
+        with worker_pool(workers) as pool:
             window: deque[tuple[_Job, Future | None]] = deque()
             for job in rest:
                 if job is None:
@@ -231,18 +230,6 @@ def _workers(requested: int, articles: int) -> int:
     import os
 
     return max(1, min(2, os.cpu_count() or 1))
-
-
-@contextmanager
-def _pool(processes: int) -> Iterator[Executor | None]:
-    if processes <= 1:
-        yield None
-        return
-    from storyline.enrich.stage import init_worker_process
-
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=init_worker_process) as pool:
-        yield pool
 
 
 def _finish(store: Store, job: _Job, future: Future | None, report: CompareReport) -> None:

@@ -59,7 +59,9 @@ def init_worker_process() -> None:
 
 
 @contextmanager
-def _pool(processes: int, model: str | None) -> Iterator[Executor | None]:
+def worker_pool(processes: int) -> Iterator[Executor | None]:
+    """Worker processes for per-article or per-event work (None: work inline); shared with
+    the compare stage."""
     if processes <= 1:
         yield None
         return
@@ -117,7 +119,7 @@ def enrich_pending(
     progress = progress or Progress()
     with (
         progress.task("Analysing", total=len(ids)) as task,
-        _pool(_processes(processes, len(ids)), model) as pool,
+        worker_pool(_processes(processes, len(ids))) as pool,
     ):
         in_flight: deque[tuple[list[Article], Pending]] = deque()
         for start in range(0, len(ids), ENRICH_BATCH):

@@ -198,22 +198,21 @@ def query_words(text: str) -> list[str]:
 
 def fts5_query(text: str) -> str | None:
     """The words of a user's query as a safe FTS5 expression (all words, last as prefix)."""
-    words = query_words(text)
-    if not words:
-        return None
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    return _all_words(text, '"', "*", " ")
 
 
 def tsquery(text: str) -> str | None:
     """The same for PostgreSQL's `to_tsquery`: each word quoted, AND-ed, the last a prefix."""
+    return _all_words(text, "'", ":*", " & ")
+
+
+def _all_words(text: str, quote: str, prefix: str, joiner: str) -> str | None:
     words = query_words(text)
     if not words:
         return None
-    quoted = [f"'{w}'" for w in words]
-    quoted[-1] += ":*"
-    return " & ".join(quoted)
+    quoted = [f"{quote}{w}{quote}" for w in words]
+    quoted[-1] += prefix
+    return joiner.join(quoted)
 
 
 def split_snippet(snippet: str) -> list[tuple[str, bool]]:
