@@ -32,8 +32,9 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "cluster_scale": (["--sizes", "1000", "10000", "100000"], ["--sizes", "1000", "10000"]),
     "basil": (["--split", "report"], ["--split", "report", "--no-cluster"]),
     "throughput": (["--sizes", "220", "2000", "20000"], ["--sizes", "220"]),
-    "pg_vs_sqlite": ([], []),
-    "dask_workers": ([], []),
+    "stages": (["--articles", "220"], ["--articles", "220"]),
+    "pg_vs_sqlite": (["--corpus", "demo"], ["--corpus", "demo", "--repeat", "1"]),
+    "dask_workers": (["--articles", "100"], ["--articles", "30"]),
 }
 
 

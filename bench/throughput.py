@@ -125,7 +125,7 @@ def main() -> int:
     labels = json.loads((source / "labels.json").read_text())
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "HF_HUB_OFFLINE": "1"}
     print(f"# {' '.join(['python', *sys.argv])}  (cpus: {os.cpu_count()})")
-    print("| articles | words | system | seconds | articles/s | words/s | peak RSS MB | bare/ours |")
+    print("| articles | words | system | seconds | articles/s | words/s | peak RSS MB | ours/bare |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
