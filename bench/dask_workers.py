@@ -21,7 +21,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from storyline.config import shared_dir
+from throughput import wikiref
 
 MODES = {
     "local": ["--engine", "local", "--workers", "1"],
@@ -71,12 +71,10 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100, help="first N of WikiRef220's 220")
     parser.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
     args = parser.parse_args()
-    shared = shared_dir()
-    if shared is None:
-        print("../shared is not here: nothing to measure", file=sys.stderr)
+    found = wikiref()
+    if found is None:
         return 1
-    source = shared / "bench" / "wikiref220"
-    labels = json.loads((source / "labels.json").read_text())
+    source, labels = found
     print(f"# {' '.join(['python', *sys.argv])}  (cpus: {os.cpu_count()}, load: {os.getloadavg()[0]:.2f})")
     print("| mode | articles analysed | process seconds | articles/s | load before |")
     print("| --- | --- | --- | --- | --- |")

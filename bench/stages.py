@@ -12,25 +12,22 @@ the first stage that needs each model.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from throughput import build_corpus
-
-from storyline.config import shared_dir
+from throughput import build_corpus, wikiref
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=220)
     args = parser.parse_args()
-    shared = shared_dir()
-    if shared is None:
-        print("../shared is not here: nothing to measure", file=sys.stderr)
+    found = wikiref()
+    if found is None:
         return 1
+    source, labels = found
     from storyline.cluster.events import cluster_pending
     from storyline.compare.stage import compare_pending
     from storyline.enrich.stage import enrich_pending
@@ -38,8 +35,6 @@ def main() -> int:
     from storyline.ingest.stage import ingest
     from storyline.store.db import Store
 
-    source = shared / "bench" / "wikiref220"
-    labels = json.loads((source / "labels.json").read_text())
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"
         folder.mkdir()

@@ -45,6 +45,16 @@ BARE_SPACY = textwrap.dedent(
 )
 
 
+def wikiref() -> tuple[Path, dict[str, str]] | None:
+    """WikiRef220's folder and topic labels, or None (said on stderr) without ../shared."""
+    shared = shared_dir()
+    if shared is None:
+        print("../shared is not here: nothing to measure", file=sys.stderr)
+        return None
+    source = shared / "bench" / "wikiref220"
+    return source, json.loads((source / "labels.json").read_text())
+
+
 def paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n") if p.strip()]
 
@@ -117,12 +127,10 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=2, help="n_process for bare spaCy")
     parser.add_argument("--skip-bare", action="store_true")
     args = parser.parse_args()
-    shared = shared_dir()
-    if shared is None:
-        print("../shared is not here: nothing to measure", file=sys.stderr)
+    found = wikiref()
+    if found is None:
         return 1
-    source = shared / "bench" / "wikiref220"
-    labels = json.loads((source / "labels.json").read_text())
+    source, labels = found
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "HF_HUB_OFFLINE": "1"}
     print(f"# {' '.join(['python', *sys.argv])}  (cpus: {os.cpu_count()})")
     print("| articles | words | system | seconds | articles/s | words/s | peak RSS MB | ours/bare |")
