@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict
 
@@ -83,25 +83,24 @@ def _page(request: Request, page: browse.Page) -> dict[str, Any]:
 
 
 def _filters(
-    since: str | None, until: str | None, outlet: str | None, entity: str | None, storyline: str | None
-) -> browse.Filters:
-    return browse.Filters(since=since, until=until, outlet=outlet, entity=entity, storyline=storyline)
-
-
-@router.get("/events", summary="Events, newest first")
-def list_events(
-    request: Request,
     since: Since = None,
     until: Until = None,
     outlet: Outlet = None,
     entity: EntityId = None,
     storyline: StorylineId = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> dict[str, Any]:
+) -> browse.Filters:
+    """The list endpoints' shared query parameters (a FastAPI dependency)."""
+    return browse.Filters(since=since, until=until, outlet=outlet, entity=entity, storyline=storyline)
+
+
+Filters = Annotated[browse.Filters, Depends(_filters)]
+
+
+@router.get("/events", summary="Events, newest first")
+def list_events(request: Request, filters: Filters, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Events by the date of the happening, newest first, with their outlets and participants."""
     with _store(request).read() as conn:
-        page = browse.events_page(conn, _filters(since, until, outlet, entity, storyline), limit, offset)
+        page = browse.events_page(conn, filters, limit, offset)
     return _page(request, page)
 
 
@@ -128,18 +127,11 @@ def get_brief(
 
 @router.get("/articles", summary="Articles, newest first")
 def list_articles(
-    request: Request,
-    since: Since = None,
-    until: Until = None,
-    outlet: Outlet = None,
-    entity: EntityId = None,
-    storyline: StorylineId = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
+    request: Request, filters: Filters, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     """Articles without their text, newest first, each with the event it belongs to."""
     with _store(request).read() as conn:
-        page = browse.articles_page(conn, _filters(since, until, outlet, entity, storyline), limit, offset)
+        page = browse.articles_page(conn, filters, limit, offset)
     return _page(request, page)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -39,21 +39,23 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
     return templates.TemplateResponse(request, template, {**defaults, **context}, status_code=status_code)
 
 
-def _filters(**values: str | None) -> browse.Filters:
-    return browse.Filters(**{k: (v or None) for k, v in values.items()})
-
-
-@router.get("/", response_class=HTMLResponse)
-def events(
-    request: Request,
+def _filters(
     since: DateParam = None,
     until: DateParam = None,
     outlet: str | None = None,
     entity: str | None = None,
     storyline: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> HTMLResponse:
-    filters = _filters(since=since, until=until, outlet=outlet, entity=entity, storyline=storyline)
+) -> browse.Filters:
+    """The list pages' filter form (a FastAPI dependency); an empty field is no filter."""
+    values = {"since": since, "until": until, "outlet": outlet, "entity": entity, "storyline": storyline}
+    return browse.Filters(**{k: (v or None) for k, v in values.items()})
+
+
+Filters = Annotated[browse.Filters, Depends(_filters)]
+
+
+@router.get("/", response_class=HTMLResponse)
+def events(request: Request, filters: Filters, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
     with _store(request).read() as conn:
         page = browse.events_page(conn, filters, limit=50, offset=offset)
         outlets = browse.outlets(conn)
@@ -86,16 +88,7 @@ def _highlight(hl: str | None) -> tuple[int, int] | None:
 
 
 @router.get("/articles", response_class=HTMLResponse)
-def articles(
-    request: Request,
-    since: DateParam = None,
-    until: DateParam = None,
-    outlet: str | None = None,
-    entity: str | None = None,
-    storyline: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> HTMLResponse:
-    filters = _filters(since=since, until=until, outlet=outlet, entity=entity, storyline=storyline)
+def articles(request: Request, filters: Filters, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
     with _store(request).read() as conn:
         page = browse.articles_page(conn, filters, limit=50, offset=offset)
         outlets = browse.outlets(conn)
