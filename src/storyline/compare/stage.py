@@ -22,6 +22,7 @@ event whose comparison raises is reported and left pending; the others are store
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -34,7 +35,7 @@ from spacy.tokens import Doc
 from storyline.compare.claims import compare_claims, event_day, omissions, outlet_of
 from storyline.compare.framing import frame_article, sourcing
 from storyline.compare.quotes import match_quotes
-from storyline.enrich.stage import worker_pool
+from storyline.enrich.stage import MIN_ARTICLES_FOR_POOL, pool_size, worker_pool
 from storyline.model import Analysis, Article, Comparison
 from storyline.progress import Progress
 from storyline.store import articles as article_repo
@@ -45,8 +46,6 @@ MIN_OUTLETS = 2  # an event one outlet reported has nothing to compare
 # Beyond this many articles a side-by-side view is unreadable and the unit matrix grows
 # quadratically: one article per outlet first (earliest), then the earliest of the rest.
 MAX_ARTICLES = 40
-# Worker processes pay ~5 s each to load spaCy and MiniLM: worth it from this many articles.
-MIN_ARTICLES_FOR_POOL = 48
 EVENTS_AHEAD = 4  # events handed to the workers beyond the one being written
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -159,8 +158,8 @@ def compare_pending(store: Store, progress: Progress | None = None, processes: i
     jobs = (_load(store, event_id, report) for event_id in pending)
     with progress.task("Comparing", total=len(pending)) as task:
         first = list(_take(jobs, MIN_ARTICLES_FOR_POOL))
-        rest: Iterator[_Job | None] = _chain(first, jobs)
-        workers = _workers(processes, sum(len(j.articles) for j in first if j))
+        rest = itertools.chain(first, jobs)
+        workers = pool_size(processes, sum(len(j.articles) for j in first if j))
         with worker_pool(workers) as pool:
             window: deque[tuple[_Job, Future | None]] = deque()
             for job in rest:
@@ -215,21 +214,6 @@ def _take(jobs: Iterator[_Job | None], articles: int) -> Iterator[_Job | None]:
         seen += len(job.articles) if job else 0
         if seen >= articles:
             return
-
-
-def _chain(first: list[_Job | None], rest: Iterator[_Job | None]) -> Iterator[_Job | None]:
-    yield from first
-    yield from rest
-
-
-def _workers(requested: int, articles: int) -> int:
-    if requested > 0:
-        return requested
-    if articles < MIN_ARTICLES_FOR_POOL:
-        return 1
-    import os
-
-    return max(1, min(2, os.cpu_count() or 1))
 
 
 def _finish(store: Store, job: _Job, future: Future | None, report: CompareReport) -> None:

@@ -42,7 +42,10 @@ class EnrichReport:
     passed_over: dict[str, str] = field(default_factory=dict)  # article id → why
 
 
-def _processes(requested: int, pending: int) -> int:
+def pool_size(requested: int, pending: int) -> int:
+    """Worker processes for `pending` articles of work (enrichment's or comparison's): none
+    below MIN_ARTICLES_FOR_POOL, where start-up costs more than it saves; else as asked;
+    else one per core, up to two."""
     if pending < MIN_ARTICLES_FOR_POOL:
         return 1
     if requested > 0:
@@ -119,7 +122,7 @@ def enrich_pending(
     progress = progress or Progress()
     with (
         progress.task("Analysing", total=len(ids)) as task,
-        worker_pool(_processes(processes, len(ids))) as pool,
+        worker_pool(pool_size(processes, len(ids))) as pool,
     ):
         in_flight: deque[tuple[list[Article], Pending]] = deque()
         for start in range(0, len(ids), ENRICH_BATCH):
