@@ -250,11 +250,9 @@ def compare_all(
     for triplet in triplets:
         with store.read() as conn:
             analyses = comparison_repo.analyses_of(conn, [a.id for a in triplet.articles])
+        docs = parse(triplet.articles)  # for the lexicon-only baseline; comparison reads none
         started = time.perf_counter()
-        docs = parse(triplet.articles)
-        comparison = compare_event(
-            triplet.uuid, triplet.articles, [analyses[a.id] for a in triplet.articles], None, docs
-        )
+        comparison = compare_event(triplet.uuid, triplet.articles, [analyses[a.id] for a in triplet.articles])
         seconds += time.perf_counter() - started
         results.append((triplet, comparison, docs))
     return results, seconds

@@ -78,7 +78,7 @@ def test_headlines_and_headings_are_not_claims():
         at += len(line) + 1
     article = Article("a1", text, source="Outlet", published="2026-03-03", blocks=blocks)
     analysis = analyze([AnalysisInput.of(article)])[0]
-    units = article_units(article, analysis, doc_of(text), dt.date(2026, 3, 2))
+    units = article_units(article, analysis, dt.date(2026, 3, 2))
     assert [u.text for u in units] == [lines[1], lines[3]]
     assert all(text[u.start : u.end] == u.text for u in units)
 

@@ -8,6 +8,7 @@ from cluster_fixtures import call_corpus, seed
 
 from storyline.cluster.events import cluster_pending
 from storyline.compare import stage
+from storyline.store import articles as article_repo
 from storyline.store import comparisons as repo
 
 pytestmark = pytest.mark.slow
@@ -35,3 +36,74 @@ def test_a_failing_event_is_reported_and_left_pending(store, monkeypatch) -> Non
     monkeypatch.setattr(stage, "compare_event", real)
     again = stage.compare_pending(store, processes=1)
     assert again.failed == {} and again.compared + again.skipped == 1
+
+
+# Two outlets on one made-up rescue: a figure they disagree on, a place, a loaded word.
+RESCUE = {
+    "x": "The coast guard rescued 14 fishermen from a sinking trawler off Lisvara on Sunday. "
+    "The harbour master did not blame the notorious crew.",
+    "y": "Nine fishermen were pulled from a sinking trawler off Lisvara by the coast guard on Sunday. "
+    "The harbour master blamed the crew, officials said.",
+}
+
+
+def rescue_articles():
+    from storyline.model import Article, Block
+
+    return [
+        Article(k, t, source=f"Outlet {k}", published="2026-02-02", blocks=[Block(0, len(t), "body")])
+        for k, t in RESCUE.items()
+    ]
+
+
+def test_enrichment_keeps_what_comparison_reads_so_it_never_parses(monkeypatch) -> None:
+    """The readings enrichment keeps give the comparison a fresh parse gives, and with them
+    comparing parses nothing (before, every comparison re-parsed every article)."""
+    from dataclasses import replace
+
+    from storyline.enrich.analyze import AnalysisInput, analyze
+
+    articles = rescue_articles()
+    analyses = analyze([AnalysisInput.of(a) for a in articles])
+    assert all(an.units and an.framing is not None for an in analyses)
+    assert any(q.value == 14 for an in analyses for u in an.units for q in u.quantities)
+    reparsed = stage.compare_event("ev", articles, [replace(a, units=None, framing=None) for a in analyses])
+
+    def no_parse(_articles):
+        raise AssertionError("comparison parsed an article enrichment had read")
+
+    monkeypatch.setattr(stage, "parse", no_parse)
+    kept = stage.compare_event("ev", articles, analyses)
+    assert kept == reparsed
+    assert any(c.status == "contradicted" for c in kept.claims)
+
+
+def test_readings_survive_the_store(store) -> None:
+    """Unit readings and framing round-trip through SQLite and PostgreSQL unchanged, and
+    re-enriching an article replaces them."""
+    from storyline.enrich.analyze import AnalysisInput, analyze
+    from storyline.enrich.stage import enrich_pending
+    from storyline.ingest.stage import ingest_items
+    from storyline.model import ArticleInput
+
+    ingest_items(
+        store,
+        [
+            ArticleInput(text=t, id=k, language="en", origin=k, source=f"Outlet {k}")
+            for k, t in RESCUE.items()
+        ],
+    )
+    enrich_pending(store, processes=1)
+    with store.read() as conn:
+        articles = {a.id: a for a in article_repo.get_many(conn, list(RESCUE))}
+        stored = repo.analyses_of(conn, list(RESCUE))
+    fresh = {a.article: a for a in analyze([AnalysisInput.of(articles[k]) for k in RESCUE])}
+    for k in RESCUE:
+        assert stored[k].units == fresh[k].units and stored[k].units
+        assert stored[k].framing == fresh[k].framing
+    with store.atomic() as conn:
+        from storyline.store import analysis as analysis_repo
+
+        analysis_repo.clear(conn, ["x"])
+    with store.read() as conn:
+        assert "x" not in analysis_repo.readings_of(conn, ["x", "y"])

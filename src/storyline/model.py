@@ -239,6 +239,31 @@ class Comparison:
     sourcing: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Quantity:
+    """A figure and what it counts: "12 warships" → (12, "warship", verb "take")."""
+
+    value: float
+    approx: bool
+    unit: str | None
+    verb: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class UnitReading:
+    """What comparison needs from the parse for one claim unit (a sentence or a clause of
+    one): its range, its figures, whether its main verb is negated, and the place mentions
+    it puts something at.  Read once at enrichment, so comparing an event never parses."""
+
+    start: int
+    end: int
+    sentence: int
+    negated: bool = False
+    quantities: tuple[Quantity, ...] = ()
+    places: tuple[tuple[int, int], ...] = ()  # character ranges of locative place mentions
+
+
 @dataclass
 class Analysis:
     """Everything enrichment learns from one article on its own.
@@ -254,3 +279,7 @@ class Analysis:
     quotes: list[Quote] = field(default_factory=list)
     timerefs: list[TimeRef] = field(default_factory=list)
     embedding: Any = None  # numpy float32 vector, L2-normalised
+    # Read off the parse for comparison; None when the article was enriched before these
+    # were kept (comparison then parses it again).
+    units: list[UnitReading] | None = None
+    framing: list[Framing] | None = None

@@ -25,14 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from storyline.enrich.names import name_key
-from storyline.model import Analysis, Article, Claim, ClaimStatus, LocalEntity
+from storyline.model import Analysis, Article, Claim, ClaimStatus, LocalEntity, Mention, Quantity, UnitReading
 from storyline.model import Span as TextSpan
 
 # --- thresholds (calibrated by reading the cross-outlet pairs of seeds 000/001/003 and the
@@ -91,17 +91,6 @@ _BACKGROUND_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A figure and what it counts: "12 warships" → (12, "warship", verb "take")."""
-
-    value: float
-    approx: bool
-    unit: str | None
-    verb: str | None
-    text: str
-
-
 @dataclass
 class ClaimUnit:
     """One assertion of one article, with the slots contradictions are read from."""
@@ -142,21 +131,57 @@ def outlet_of(article: Article) -> str:
     return (article.source or article.id).strip().lower()
 
 
-def article_units(
-    article: Article, analysis: Analysis, doc: Doc, event_date: dt.date | None
-) -> list[ClaimUnit]:
-    """Every claim unit of one article's body and bullets, in text order."""
-    slots = _Slots(article, analysis, doc)
-    units: list[ClaimUnit] = []
+def read_units(text: str, analysis: Analysis, doc: Doc) -> list[UnitReading]:
+    """What the parse says about each claim unit of the article's body and bullets, in
+    text order.  Enrichment calls this on its own parse and keeps the result, so the parse
+    is never repeated when the article's events are compared (again and again, as articles
+    join them)."""
+    quoted = [(q.start, q.end) for q in analysis.quotes if q.kind == "direct"]
+    dates = [(r.start, r.end) for r in analysis.timerefs]
+    places = [m for m in analysis.mentions if m.label in ("GPE", "LOC", "FAC")]
+    readings: list[UnitReading] = []
     for sentence in analysis.sentences:
         if sentence.kind not in BODY_KINDS:
             continue
-        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        if span is None or not any(t.is_alpha for t in span):
+        sent = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        if sent is None or not any(t.is_alpha for t in sent):
             continue
-        for start, end in split_clauses(span, slots.quoted):
-            units.append(slots.unit(start, end, sentence.index, event_date))
-    return units
+        for start, end in split_clauses(sent, quoted):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                readings.append(UnitReading(start, end, sentence.index))
+                continue
+            in_unit = [(a, b) for a, b in dates if a < end and start < b]
+            located = [
+                (m.start, m.end)
+                for m in places
+                if start <= m.start and m.end <= end and _locative_mention(doc, m.start, m.end)
+            ]
+            readings.append(
+                UnitReading(
+                    start,
+                    end,
+                    sentence.index,
+                    is_negated(span),
+                    tuple(quantities(span, in_unit)),
+                    tuple(located),
+                )
+            )
+    return readings
+
+
+def article_units(
+    article: Article, analysis: Analysis, event_date: dt.date | None, doc: Doc | None = None
+) -> list[ClaimUnit]:
+    """Every claim unit of one article, from the readings enrichment kept (or from `doc`
+    for an article enriched before they were kept)."""
+    readings = analysis.units
+    if readings is None:
+        if doc is None:
+            raise ValueError(f"article {article.id} has no unit readings and no parse to read them from")
+        readings = read_units(article.text, analysis, doc)
+    slots = _Slots(article, analysis)
+    return [slots.unit(r, event_date) for r in readings]
 
 
 def split_clauses(sent: Span, quoted: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
@@ -216,20 +241,18 @@ def _trimmed_chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 class _Slots:
-    """Reads one article's units: entities, figures, dates, places and negation in a range."""
+    """Keys one article's unit readings by entity: names, places, titles, dates, quotes."""
 
-    def __init__(self, article: Article, analysis: Analysis, doc: Doc) -> None:
+    def __init__(self, article: Article, analysis: Analysis) -> None:
         self.article = article
-        self.doc = doc
         self.outlet = outlet_of(article)
         self.locals: dict[int, LocalEntity] = {e.key: e for e in analysis.entities}
         self.mentions = sorted(analysis.mentions, key=lambda m: m.start)
         self.timerefs = analysis.timerefs
-        self.quoted = [(q.start, q.end) for q in analysis.quotes if q.kind == "direct"]
         self.attributions = [(q.start, q.end) for q in analysis.quotes]
 
-    def unit(self, start: int, end: int, sentence: int, event_date: dt.date | None) -> ClaimUnit:
-        span = self.doc.char_span(start, end, alignment_mode="expand")
+    def unit(self, reading: UnitReading, event_date: dt.date | None) -> ClaimUnit:
+        start, end = reading.start, reading.end
         text = self.article.text[start:end]
         dates = tuple(r.value for r in self.timerefs if r.value and start <= r.start < end)
         narrated = tuple(
@@ -237,21 +260,23 @@ class _Slots:
             for r in self.timerefs
             if r.value and start <= r.start < end and not _inside(r.start, self.attributions)
         )
-        attributed = any(s < end and start < e for s, e in self.attributions)
+        located = set(reading.places)
         unit = ClaimUnit(
             article=self.article.id,
             outlet=self.outlet,
             start=start,
             end=end,
             text=text,
-            sentence=sentence,
-            entities=frozenset(self._entity_keys(start, end)),
-            quantities=tuple(quantities(span, self._date_chars(start, end))) if span is not None else (),
+            sentence=reading.sentence,
+            entities=frozenset(self._keys(self._in_range(start, end))),
+            quantities=reading.quantities,
             dates=dates,
-            places=frozenset(self._places(span)) if span is not None else frozenset(),
+            places=frozenset(
+                self._keys(m for m in self._in_range(start, end) if (m.start, m.end) in located)
+            ),
             titled=tuple(self._titled(start, end)),
-            negated=span is not None and is_negated(span),
-            attributed=attributed,
+            negated=reading.negated,
+            attributed=any(s < end and start < e for s, e in self.attributions),
         )
         unit.context = is_context(text, narrated, event_date)
         return unit
@@ -259,20 +284,8 @@ class _Slots:
     def _in_range(self, start: int, end: int) -> list:
         return [m for m in self.mentions if start <= m.start and m.end <= end]
 
-    def _entity_keys(self, start: int, end: int) -> set[str]:
-        return {entity_key(self.locals.get(m.local), m.text, m.label) for m in self._in_range(start, end)}
-
-    def _date_chars(self, start: int, end: int) -> list[tuple[int, int]]:
-        return [(r.start, r.end) for r in self.timerefs if r.start < end and start < r.end]
-
-    def _places(self, span: Span) -> set[str]:
-        """Places the unit puts something at: objects of "in/at/near …" that are places."""
-        found = set()
-        for m in self._in_range(span.start_char, span.end_char):
-            tok = self.doc.char_span(m.start, m.end, alignment_mode="expand")
-            if m.label in ("GPE", "LOC", "FAC") and tok is not None and _locative(tok.root):
-                found.add(entity_key(self.locals.get(m.local), m.text, m.label))
-        return found
+    def _keys(self, mentions: Iterable[Mention]) -> set[str]:
+        return {entity_key(self.locals.get(m.local), m.text, m.label) for m in mentions}
 
     def _titled(self, start: int, end: int) -> list[tuple[str, str]]:
         """(title, person) pairs where the unit names a title holder ("Defence Minister X")."""
@@ -298,6 +311,12 @@ def entity_key(local: LocalEntity | None, text: str, label: str) -> str:
     name = local.name if local is not None else text
     family = "person" if label == "PERSON" else "org" if label == "ORG" else "place"
     return f"{family}:{name_key(name, label)}"
+
+
+def _locative_mention(doc: Doc, start: int, end: int) -> bool:
+    """The mention is the object of "in/at/near …": the unit puts something there."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and _locative(span.root)
 
 
 def _locative(tok: Token) -> bool:
@@ -616,16 +635,12 @@ def compare_claims(
     event_id: str,
     articles: Sequence[Article],
     analyses: Sequence[Analysis],
-    docs: Sequence[Doc],
     event_date: dt.date | None,
     embed: Callable[[Sequence[str]], np.ndarray],
 ) -> tuple[list[Claim], list[ClaimGroup]]:
-    """The event's claims and the groups they came from (for tests and benchmarks)."""
-    units = [
-        u
-        for a, an, d in zip(articles, analyses, docs, strict=True)
-        for u in article_units(a, an, d, event_date)
-    ]
+    """The event's claims and the groups they came from (for tests and benchmarks); every
+    analysis must carry its unit readings."""
+    units = [u for a, an in zip(articles, analyses, strict=True) for u in article_units(a, an, event_date)]
     if not units:
         return [], []
     cosine, score = similarity(units, embed([u.text for u in units]))

@@ -7,15 +7,16 @@ runs in tests and benchmarks without a store; `compare_pending` loads each event
 changed since it was last compared, runs it, and replaces the stored result.  Work is
 per event: nothing compares claims across events.
 
-    1. parse       the event's articles (spaCy, without NER: entities come from enrichment)
+    1. readings    what enrichment read off each article's parse (claim units, framing)
     2. claims      split into units, align by meaning, mark shared/single/contradicted/context
     3. omissions   for each article, the multi-outlet claims it does not carry
     4. quotes      the same statement quoted by different outlets
-    5. framing     own-voice loaded wording vs attributed characterisations, per article
+    5. framing     own-voice loaded wording vs attributed characterisations (per article,
+                   found at enrichment)
     6. sourcing    who each article cites
 
-Comparison is most of a run's time (a parse of every article and MiniLM over every
-claim unit), so with enough events it runs in worker processes, one event per task,
+Comparison is a large share of a run's time (MiniLM over every claim unit), so with
+enough events it runs in worker processes, one event per task,
 while this process loads the next events and writes the finished ones in order.  An
 event whose comparison raises is reported and left pending; the others are stored.
 """
@@ -33,8 +34,9 @@ import numpy as np
 from spacy.tokens import Doc
 
 from storyline.compare.claims import compare_claims, event_day, omissions, outlet_of
-from storyline.compare.framing import frame_article, sourcing
+from storyline.compare.framing import sourcing
 from storyline.compare.quotes import match_quotes
+from storyline.compare.reading import read_for_comparison
 from storyline.enrich.stage import MIN_ARTICLES_FOR_POOL, pool_size, worker_pool
 from storyline.model import Analysis, Article, Comparison
 from storyline.progress import Progress
@@ -123,15 +125,17 @@ def compare_event(
 ) -> Comparison:
     """The comparison of one event's articles; `analyses` in the same order as `articles`.
 
-    Duplicates are dropped first.  `docs` and `embed` may be given to reuse a parse or to
-    test with another embedding; by default the articles are parsed and MiniLM embeds."""
+    Duplicates are dropped first.  Enrichment kept what the parse says (unit readings,
+    framing); an article enriched before they were kept is parsed here, or taken from
+    `docs` (one per article, in order) when given.  `embed` may be given to test with
+    another embedding; by default MiniLM embeds."""
     by_id = {a.article: a for a in analyses}
+    given = dict(zip((a.id for a in articles), docs or (), strict=False))
     articles = comparable(articles)
-    analyses = [by_id.get(a.id) or Analysis(article=a.id) for a in articles]
-    docs = list(docs) if docs is not None and len(docs) == len(articles) else parse(articles)
+    analyses = read_missing(articles, [by_id.get(a.id) or Analysis(article=a.id) for a in articles], given)
     embed = memoized(embed or default_embed)
     day = event_day(event_date, [a.published for a in articles])
-    claims, _ = compare_claims(event_id, articles, analyses, docs, day, embed)
+    claims, _ = compare_claims(event_id, articles, analyses, day, embed)
     outlets = {a.id: outlet_of(a) for a in articles}
     quotes = [q for an in analyses for q in an.quotes]
     return Comparison(
@@ -139,11 +143,24 @@ def compare_event(
         claims=claims,
         quote_matches=match_quotes(quotes, {an.article: an for an in analyses}, outlets, embed),
         omissions=omissions(claims, [a.id for a in articles]),
-        framing=[
-            f for a, an, d in zip(articles, analyses, docs, strict=True) for f in frame_article(a, an, d)
-        ],
+        framing=[f for an in analyses for f in an.framing or ()],
         sourcing={an.article: sourcing(an) for an in analyses},
     )
+
+
+def read_missing(
+    articles: Sequence[Article], analyses: list[Analysis], docs: dict[str, Doc] | None = None
+) -> list[Analysis]:
+    """The analyses, each with its unit readings and framing; those enriched before
+    enrichment kept them are read from a parse (`docs` by article id, else parsed now)."""
+    docs = docs or {}
+    missing = [i for i, an in enumerate(analyses) if an.units is None or an.framing is None]
+    unparsed = [articles[i] for i in missing if articles[i].id not in docs]
+    if unparsed:
+        docs = {**docs, **dict(zip((a.id for a in unparsed), parse(unparsed), strict=True))}
+    for i in missing:
+        analyses[i] = read_for_comparison(articles[i], analyses[i], docs[articles[i].id])
+    return analyses
 
 
 def compare_pending(store: Store, progress: Progress | None = None, processes: int = 0) -> CompareReport:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from storyline.compare.reading import read_for_comparison
 from storyline.enrich import embed, nlp
 from storyline.enrich.entities import find_entities
 from storyline.enrich.quotes import find_quotes
@@ -41,9 +42,11 @@ class AnalysisInput:
 
 
 def analyze_doc(item: AnalysisInput, doc: Doc) -> Analysis:
+    """The article's analysis, with what comparison reads off the parse (claim units,
+    framing): the parse is here now and would cost more than the reading to redo later."""
     mentions, entities = find_entities(doc, item.id, item.blocks)
     sents = list(doc.sents)  # listed once: each walk of `doc.sents` is a pass over the tokens
-    return Analysis(
+    analysis = Analysis(
         article=item.id,
         sentences=split_sentences(doc, item.id, item.blocks, sents),
         mentions=mentions,
@@ -51,6 +54,7 @@ def analyze_doc(item: AnalysisInput, doc: Doc) -> Analysis:
         quotes=find_quotes(doc, item.id, item.blocks, mentions, entities, sents),
         timerefs=find_timerefs(doc, item.id, item.published),
     )
+    return read_for_comparison(item.as_article(), analysis, doc)
 
 
 def analyze(items: Sequence[AnalysisInput], model: str | None = None) -> list[Analysis]:

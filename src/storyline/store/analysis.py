@@ -8,11 +8,20 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storyline.model import Analysis, Quote, Sentence, TimeRef
+from storyline.model import Analysis, Framing, Quantity, Quote, Sentence, TimeRef, UnitReading
 from storyline.store import schema as t
 
 # Per-article enrichment rows, cleared before an article is enriched again.
-_PER_ARTICLE = (t.sentences, t.mentions, t.article_entities, t.roles, t.quotes, t.timerefs, t.embeddings)
+_PER_ARTICLE = (
+    t.sentences,
+    t.mentions,
+    t.article_entities,
+    t.roles,
+    t.quotes,
+    t.timerefs,
+    t.embeddings,
+    t.readings,
+)
 
 
 def clear(conn: Connection, article_ids: Iterable[str]) -> None:
@@ -52,11 +61,21 @@ def write(conn: Connection, analyses: list[Analysis], model: str | None = None) 
         for a in analyses
         if a.embedding is not None
     ]
+    readings = [
+        {
+            "article": a.article,
+            "units": [_unit_row(u) for u in a.units],
+            "framing": [_framing_row(f) for f in a.framing],
+        }
+        for a in analyses
+        if a.units is not None and a.framing is not None
+    ]
     for table, rows in (
         (t.sentences, sentences),
         (t.quotes, quotes),
         (t.timerefs, timerefs),
         (t.embeddings, vectors),
+        (t.readings, readings),
     ):
         if rows:
             conn.execute(table.insert(), rows)
@@ -78,6 +97,33 @@ def _quote_row(q: Quote) -> dict:
         "cue_start": q.cue_start,
         "cue_end": q.cue_end,
     }
+
+
+# Readings are stored as compact JSON arrays: many per article, read back whole.
+def _unit_row(u: UnitReading) -> list:
+    figures = [[q.value, q.approx, q.unit, q.verb, q.text] for q in u.quantities]
+    return [u.start, u.end, u.sentence, u.negated, figures, [list(p) for p in u.places]]
+
+
+def _framing_row(f: Framing) -> list:
+    return [f.start, f.end, f.text, f.kind]
+
+
+def readings_of(
+    conn: Connection, article_ids: Iterable[str]
+) -> dict[str, tuple[list[UnitReading], list[Framing]]]:
+    """Each article's unit readings and framing findings, for those enrichment kept them."""
+    query = sa.select(t.readings).where(t.readings.c.article.in_(list(article_ids)))
+    result = {}
+    for r in conn.execute(query):
+        units = [
+            UnitReading(
+                start, end, sentence, negated, tuple(Quantity(*q) for q in figures), tuple(map(tuple, places))
+            )
+            for start, end, sentence, negated, figures, places in r.units
+        ]
+        result[r.article] = (units, [Framing(r.article, *f) for f in r.framing])
+    return result
 
 
 def sentences_of(conn: Connection, article_id: str) -> list[Sentence]:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from storyline.model import Analysis, Comparison, LocalEntity, Mention, Role
 from storyline.store import schema as t
-from storyline.store.analysis import quotes_of, sentences_of, timerefs_of
+from storyline.store.analysis import quotes_of, readings_of, sentences_of, timerefs_of
 
 
 def pending_events(conn: Connection) -> list[str]:
@@ -46,6 +46,8 @@ def analyses_of(conn: Connection, article_ids: Iterable[str]) -> dict[str, Analy
         result[m.article].mentions.append(m)
     for article, entity in _entities_of(conn, ids):
         result[article].entities.append(entity)
+    for article, (units, framing) in readings_of(conn, ids).items():
+        result[article].units, result[article].framing = units, framing
     _link_speakers(result.values())
     return result
 

@@ -58,11 +58,18 @@ def v4_search_sees_through_markup(conn: Connection) -> None:
         search.install(conn, replace=True)
 
 
+def v5_readings(conn: Connection) -> None:
+    """The table of what comparison reads off each parse; articles enriched before it
+    are parsed again when compared (storyline.compare.stage.read_missing)."""
+    schema.readings.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     v1_initial,
     v2_full_text_search,
     v3_bytewise_entity_keys,
     v4_search_sees_through_markup,
+    v5_readings,
 ]
 
 

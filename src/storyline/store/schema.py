@@ -161,6 +161,16 @@ embeddings = sa.Table(
     sa.Column("vector", sa.LargeBinary, nullable=False),  # float32, L2-normalised
 )
 
+# What comparison reads off each article's parse (claim units, framing), kept by
+# enrichment so comparing an event never parses again; see storyline.compare.reading.
+readings = sa.Table(
+    "readings",
+    metadata,
+    _id("article", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("units", sa.JSON, nullable=False),
+    sa.Column("framing", sa.JSON, nullable=False),
+)
+
 # What clustering decides with, derived from enrichment: event date, kind, place, actors.
 article_features = sa.Table(
     "article_features",
