@@ -82,14 +82,8 @@ def _event_header(conn: Connection, m: EventMaterial) -> dict[str, Any]:
         ).scalar()
         storyline = {"id": row.storyline, "title": title or row.storyline}
     return {
-        "id": row.id,
-        "title": row.title,
-        "date": row.date,
-        "granularity": row.granularity,
-        "location": row.location,
-        "kind": row.kind,
+        **browse.event_fields(row, m.names),
         "storyline": storyline,
-        "participants": [{"id": p, "name": m.names.get(p, p)} for p in row.participants],
         "outlets": sorted({a.outlet for a in m.articles.values()}),
     }
 

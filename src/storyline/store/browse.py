@@ -112,8 +112,8 @@ def event_summaries(conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any
     return [_event_summary(r, members.get(r.id, []), names) for r in rows]
 
 
-def _event_summary(row: Any, members: list[dict[str, Any]], names: dict[str, str]) -> dict[str, Any]:
-    outlets = sorted({m["source"] for m in members if m["source"]})
+def event_fields(row: Any, names: dict[str, str]) -> dict[str, Any]:
+    """What every view of an event shows of its row, participants named."""
     return {
         "id": row.id,
         "title": row.title,
@@ -121,10 +121,16 @@ def _event_summary(row: Any, members: list[dict[str, Any]], names: dict[str, str
         "granularity": row.granularity,
         "location": row.location,
         "kind": row.kind,
+        "participants": [{"id": p, "name": names.get(p, p)} for p in row.participants],
+    }
+
+
+def _event_summary(row: Any, members: list[dict[str, Any]], names: dict[str, str]) -> dict[str, Any]:
+    return {
+        **event_fields(row, names),
         "storyline": row.storyline,
         "articles": [m["id"] for m in members],
-        "outlets": outlets,
-        "participants": [{"id": p, "name": names.get(p, p)} for p in row.participants],
+        "outlets": sorted({m["source"] for m in members if m["source"]}),
     }
 
 
