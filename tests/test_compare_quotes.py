@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from storyline.compare.quotes import Speaker, match_quotes, normalize, pieces, relation, same_person
@@ -113,3 +114,46 @@ def test_a_ministry_readout_may_carry_its_ministers_words(embed):
     ]
     both = analyses(a=("Mira Okonjo", "PERSON"), b=("Lisvaran Defence Ministry", "ORG"))
     assert [(m.a, m.b) for m in match_quotes(quotes, both, {"a": "A", "b": "B"}, embed)] == [("a1", "b1")]
+
+
+def test_pair_score_skips_only_fuzzy_work_that_cannot_matter() -> None:
+    """The pruned score equals the full one (the best of cosine and cosine-fuzzy blend
+    over all piece pairs) whenever it reaches `needed`, and stays below it otherwise."""
+    from storyline.compare.quotes import LEXICAL_WEIGHT, lexical, pair_score
+
+    rng = np.random.default_rng(7)
+    words = [
+        "the",
+        "minister",
+        "said",
+        "talks",
+        "would",
+        "deepen",
+        "strategic",
+        "cooperation",
+        "next",
+        "year",
+    ]
+    for _ in range(200):
+        texts = [
+            [" ".join(rng.choice(words, size=rng.integers(3, 9))) for _ in range(rng.integers(1, 4))]
+            for _ in "ab"
+        ]
+        base = rng.normal(size=16)
+        a, b = (
+            [base + rng.normal(scale=s, size=16) for _ in t]
+            for t, s in zip(texts, rng.uniform(0.2, 2, 2), strict=True)
+        )
+        a, b = (np.array([v / np.linalg.norm(v) for v in m], dtype=np.float32) for m in (a, b))
+        full = max(
+            max(c, (1 - LEXICAL_WEIGHT) * c + LEXICAL_WEIGHT * lexical(x, y))
+            for k, x in enumerate(texts[0])
+            for m, y in enumerate(texts[1])
+            for c in [float(a[k] @ b[m])]
+        )
+        needed = float(rng.uniform(0.5, 0.95))
+        pruned = pair_score(a, b, (texts[0], texts[1]), needed)
+        if full >= needed:
+            assert pruned == pytest.approx(full, abs=1e-5)
+        else:
+            assert pruned < needed

@@ -117,15 +117,27 @@ def lexical(a: str, b: str) -> float:
     )
 
 
-def pair_score(a: list[str], b: list[str], vectors: dict[str, np.ndarray]) -> float:
-    """The best agreement between any piece of one quote and any piece of the other."""
-    best = 0.0
-    for x in a:
-        for y in b:
-            cosine = float(vectors[x] @ vectors[y])
-            blended = (1 - LEXICAL_WEIGHT) * cosine + LEXICAL_WEIGHT * lexical(x, y)
-            best = max(best, cosine, blended)
-    return best
+def pair_score(
+    a: np.ndarray, b: np.ndarray, texts: tuple[list[str], list[str]], needed: float = 0.0
+) -> float:
+    """The best agreement between any piece of one quote and any piece of the other.
+
+    `a` and `b` hold the pieces' vectors (rows), `texts` the pieces.  The fuzzy overlap is
+    the costly part, so it is computed only for piece pairs whose blend could still reach
+    `needed` or beat the best cosine (the overlap is at most 1): the score is exact
+    whenever it reaches `needed`, and below it only says "not enough"."""
+    cosine = a @ b.T
+    best = float(cosine.max())
+    reachable = (1 - LEXICAL_WEIGHT) * cosine + LEXICAL_WEIGHT >= max(best, needed)
+    for k, m in zip(*np.nonzero(reachable), strict=True):
+        blended = (1 - LEXICAL_WEIGHT) * float(cosine[k, m]) + LEXICAL_WEIGHT * lexical(
+            texts[0][k], texts[1][m]
+        )
+        best = max(best, blended)
+    # Rounded so that one pair of pieces scores the same in every quote pair it is part
+    # of (a matrix product may round the same dot product differently), and ties between
+    # best partners stay ties.
+    return round(best, 6)
 
 
 def match_quotes(
@@ -175,9 +187,16 @@ def _eligible_pairs(cands: list[_Candidate]) -> list[tuple[int, int, float]]:
 def _scored_pairs(
     cands: list[_Candidate], pairs: list[tuple[int, int, float]], vectors: dict[str, np.ndarray]
 ) -> dict[tuple[int, int], float]:
+    matrices: dict[int, np.ndarray] = {}
+
+    def matrix(i: int) -> np.ndarray:
+        if i not in matrices:
+            matrices[i] = np.stack([vectors[p] for p in cands[i].pieces])
+        return matrices[i]
+
     scored: dict[tuple[int, int], float] = {}
     for i, j, needed in pairs:
-        score = pair_score(cands[i].pieces, cands[j].pieces, vectors)
+        score = pair_score(matrix(i), matrix(j), (cands[i].pieces, cands[j].pieces), needed)
         if score >= needed:
             scored[(i, j)] = score
     return scored
