@@ -135,17 +135,14 @@ class Scope:
 
 def lexicon_hits(doc: Doc, lexicon: frozenset[str] = LEXICON) -> list[tuple[int, int]]:
     """Token ranges of lexicon words and phrases, matched by form or lemma ("lashed out")."""
-    hits = [(t.i, t.i + 1) for t in doc if _word_in(t, lexicon)]
+    forms = [(t.lower_, t.lemma_.lower()) for t in doc]  # one pass: a Token is built per access
+    hits = [(i, i + 1) for i, (lower, lemma) in enumerate(forms) if lower in lexicon or lemma in lexicon]
     for phrase in LOADED_PHRASES:
-        parts = phrase.split()
-        for i in range(len(doc) - len(parts) + 1):
-            if all(_word_in(doc[i + k], {w}) for k, w in enumerate(parts)):
-                hits.append((i, i + len(parts)))
+        first, *rest = phrase.split()
+        for i in range(len(forms) - len(rest)):
+            if first in forms[i] and all(w in forms[i + k] for k, w in enumerate(rest, start=1)):
+                hits.append((i, i + 1 + len(rest)))
     return sorted(set(hits))
-
-
-def _word_in(tok: Token, words: frozenset[str] | set[str]) -> bool:
-    return tok.lower_ in words or tok.lemma_.lower() in words
 
 
 def phrase_of(doc: Doc, start: int, end: int) -> tuple[int, int]:
