@@ -19,10 +19,19 @@ from storyline.store.analysis import quotes_of, readings_of, sentences_of, timer
 
 
 def pending_events(conn: Connection) -> list[str]:
-    """Events never compared, or changed since they were (new articles joined them)."""
-    e = t.events
+    """Events never compared, or changed since they were (new articles joined them),
+    largest first: comparison cost grows faster than an event's size, and the biggest
+    event started last would keep one worker busy while the others wait."""
+    e, ea = t.events, t.event_articles
     stale = sa.or_(e.c.compared_at.is_(None), e.c.compared_at < e.c.updated_at)
-    return list(conn.scalars(sa.select(e.c.id).where(stale).order_by(e.c.id)))
+    query = (
+        sa.select(e.c.id)
+        .outerjoin(ea, ea.c.event == e.c.id)
+        .where(stale)
+        .group_by(e.c.id)
+        .order_by(sa.func.count(ea.c.article).desc(), e.c.id)
+    )
+    return list(conn.scalars(query))
 
 
 def event_row(conn: Connection, event_id: str) -> Any:
