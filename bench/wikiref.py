@@ -40,7 +40,8 @@ def run_storylines(
     corpus: bench.Corpus, options: StorylineOptions | None = None
 ) -> tuple[dict[str, str], dict[str, str], float]:
     """(article → storyline, article → event, seconds) through `cluster_pending`, on a
-    copy of the enriched store; an article ingest passed over is its own storyline."""
+    copy of the enriched store; an input ingest stored as another article goes with
+    it, one it passed over is its own storyline."""
     import storyline.cluster.storylines as storylines_module
 
     store = bench.open_copy(corpus.store_path or bench.enrich(corpus))
@@ -54,10 +55,11 @@ def run_storylines(
     finally:
         storylines_module.StorylineOptions = original  # type: ignore[misc]
     with store.read() as conn:
-        events = event_repo.article_events(conn)
+        assignment = event_repo.article_events(conn)
+        stored_as = bench.inputs_stored_as(conn)
         storyline_of = {e.id: e.storyline for e in event_repo.all_events(conn)}
     store.close()
-    events = {a: events.get(a, f"unclustered-{a}") for a in corpus.gold}
+    events = {a: bench.event_of_input(a, assignment, stored_as) for a in corpus.gold}
     return {a: storyline_of.get(e) or e for a, e in events.items()}, events, seconds
 
 

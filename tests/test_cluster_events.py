@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 from cluster_fixtures import Spec, build, call_corpus, seed, vector
@@ -9,6 +11,7 @@ from cluster_fixtures import Spec, build, call_corpus, seed, vector
 from storyline.cluster import events as ev
 from storyline.cluster.features import (
     compute_features,
+    contract_date,
     detect_kind,
     interval_gap,
     parse_date_value,
@@ -31,8 +34,109 @@ def test_date_values_are_intervals_and_month_contains_day() -> None:
     day, month = parse_date_value("2026-01-27"), parse_date_value("2026-01")
     assert day and month and day.granularity == "day" and month.granularity == "month"
     assert interval_gap((day.lo, day.hi), (month.lo, month.hi)) == 0
-    assert parse_date_value("2024-W05") is None  # weeks are too vague to date a happening
     assert parse_date_value("2026-02-30") is None
+    assert parse_date_value("2024-Q1") is None  # quarters are too vague to date a happening
+
+
+def test_a_week_is_monday_to_sunday_and_holds_its_days() -> None:
+    week = parse_date_value("2026-W15")
+    assert week is not None and week.granularity == "week"
+    assert (date.fromordinal(week.lo), date.fromordinal(week.hi)) == (date(2026, 4, 6), date(2026, 4, 12))
+    thursday, next_monday = parse_date_value("2026-04-09"), parse_date_value("2026-04-13")
+    assert thursday and next_monday
+    assert interval_gap((week.lo, week.hi), (thursday.lo, thursday.hi)) == 0
+    assert interval_gap((week.lo, week.hi), (next_monday.lo, next_monday.hi)) == 1
+    assert parse_date_value("2026-W54") is None
+    # the export contract has no weeks: a stored event date is the month of the Thursday
+    assert contract_date("2026-W15") == ("2026-04", "month")
+    assert contract_date("2026-W01") == ("2026-01", "month")  # 29 Dec 2025 - 4 Jan 2026
+    assert contract_date("2026-04-09") == ("2026-04-09", "day")
+
+
+# The demo's trap in miniature: talks on a Thursday, and a report the next Wednesday that
+# says they "broke down last week", naming another negotiator (a counterpart clash).
+TALKS = Spec(
+    "talks",
+    ["Dam talks collapse in Vassau.", "Elena Moravec and Lucia Ferrand left the talks on Thursday."],
+    "2026-04-10",
+    "dam-talks",
+    [("Elena Moravec", "PERSON", "ent-moravec"), ("Lucia Ferrand", "PERSON", "ent-ferrand")],
+    [("Thursday", "2026-04-09", "day")],
+)
+
+
+def _last_week_report(value: str, granularity: str) -> Spec:
+    return Spec(
+        "later",
+        [
+            "Farmers brace for a dry summer.",
+            "Talks with Samuel Adeyemi and Elena Moravec broke down last week.",
+        ],
+        "2026-04-15",
+        "dam-talks",
+        [("Samuel Adeyemi", "PERSON", "ent-adeyemi"), ("Elena Moravec", "PERSON", "ent-moravec")],
+        [("last week", value, granularity)],
+    )
+
+
+def test_a_week_in_the_lede_dates_the_event_and_agrees_with_a_day_inside_it() -> None:
+    report = features(_last_week_report("2026-W15", "week"))
+    assert (report.event_date, report.granularity, report.date_source) == ("2026-W15", "week", "lede")
+    event = _event([TALKS])
+    assert ev.anchored_gap(report, event) == 0
+    values = ev.pair_features(report, vector(_last_week_report("2026-W15", "week")), event)
+    assert values["date_agree"] > 0 and values["people_clash"] == 1.0
+    score = ev.Clusterer().score(report, vector(_last_week_report("2026-W15", "week")), event)
+    assert score is not None and score >= ev.JOIN_LOGIT  # same week: the clash is no veto
+
+
+def test_a_week_contracted_to_its_month_leaves_only_the_publication_day() -> None:
+    """What enrichment stores today for "last week": the month, which holds the publication
+    day and so says nothing more; the report is then dated by its publication, three days
+    or more after the talks, and the counterpart clash keeps it apart."""
+    spec = _last_week_report("2026-04", "month")
+    report = features(spec)
+    assert report.date_source == "published"
+    assert ev.anchored_gap(report, _event([TALKS])) == 3
+    assert ev.Clusterer().score(report, vector(spec), _event([TALKS])) is None
+
+
+def test_a_week_dated_event_stores_the_contract_month(store: Store) -> None:
+    seed(store, [_last_week_report("2026-W15", "week")])
+    ev.cluster_pending(store)
+    with store.read() as conn:
+        (event,) = repo.all_events(conn)
+    assert (event.date, event.granularity) == ("2026-04", "month")
+
+
+def test_a_call_has_no_location_but_a_place_tied_to_talks_is_theirs() -> None:
+    call = Spec(
+        "call",
+        [
+            "Ministers held a video call, pledging action against influence in Venezuela.",
+            "The call came days after talks in Geneva.",
+        ],
+        "2026-01-28",
+        "t",
+        [("Venezuela", "GPE", "ent-venezuela"), ("Geneva", "GPE", "ent-geneva")],
+    )
+    assert features(call).kind == "call" and features(call).location is None
+    talks = Spec(
+        "talks",
+        ["Belvania walked out of talks on the dam in Vassau on Thursday, citing drought in Lisvara."],
+        "2026-04-10",
+        "t",
+        [("Vassau", "GPE", "ent-vassau"), ("Lisvara", "GPE", "ent-lisvara")],
+    )
+    assert features(talks).location == "Vassau"
+    topic_only = Spec(
+        "statement",
+        ["The minister warned, after a week of protests, about shortages in Lisvara."],
+        "2026-04-10",
+        "t",
+        [("Lisvara", "GPE", "ent-lisvara")],
+    )
+    assert features(topic_only).location == "Lisvara"  # no tie: the lede's place still serves
 
 
 def test_event_date_is_the_ledes_day_not_publication_or_background() -> None:

@@ -92,3 +92,10 @@ def test_events_carry_titles_participants_and_kinds(event_of: dict[str, str], ev
     assert call.kind == "call"
     assert call.title
     assert len(call.participants) >= 2
+
+
+def test_the_video_call_has_no_location(event_of: dict[str, str], events: dict) -> None:
+    """000 and 001 discuss Venezuela and Iran; neither is where the call took place, and a
+    video call has no single place: no report ties a place to it, so it has none."""
+    call = events[event_of[ID["000"]]]
+    assert call.kind == "call" and call.location is None

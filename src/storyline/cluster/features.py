@@ -24,14 +24,21 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from storyline.model import Analysis, Article, Granularity, Sentence, TimeRef
+from storyline.model import Analysis, Article, Sentence, TimeRef
+
+# The export contract dates to a day, a month or a year; clustering also reads ISO weeks
+# ("last week" → `2026-W15`, Monday to Sunday) where enrichment keeps them, as they say
+# more than their month: a report of "last week's talks" agrees with talks on the
+# Thursday of that week, and its publication date says less.  An event's stored date
+# contracts a week to its month (`contract_date`), as the contract has no weeks.
+DateGranularity = Literal["day", "week", "month", "year"]
 
 # Bump when what `compute_features` derives changes: older stored features are redone.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 
 # The lede: headline material plus this many body sentences.  News style puts who, what
 # and when there; two sentences cover "X and Y held a call" + "on Tuesday, ..." (seeds).
@@ -48,11 +55,19 @@ MAX_LEDE_AGE_DAYS = 45
 CONTEXT_MIN_GAP_DAYS = 60
 
 # How sure each source of an event date is; events keep their most supported date.
-CONFIDENCE = {"lede-day": 1.0, "lede-month": 0.7, "lede-year": 0.5, "published": 0.4, "body": 0.3}
+CONFIDENCE = {
+    "lede-day": 1.0,
+    "lede-week": 0.85,
+    "lede-month": 0.7,
+    "lede-year": 0.5,
+    "published": 0.4,
+    "body": 0.3,
+}
 # Without a publication date nothing tells history from news in the lede: a lede date is
 # trusted this much less (ECB+ train: undated articles' lede years were often births).
 UNANCHORED_FACTOR = 0.5
-_GRANULARITY_WEIGHT = {"day": 1.0, "month": 0.6, "year": 0.3}
+_GRANULARITY_WEIGHT = {"day": 1.0, "week": 0.8, "month": 0.6, "year": 0.3}
+FINENESS = {"day": 3, "week": 2, "month": 1, "year": 0}  # on equal support the finer date wins
 
 # Centrality of an entity to the article: where it is named, whether it speaks, how often.
 ROLE_WEIGHT_TITLE = 3.0
@@ -104,8 +119,17 @@ _KIND_RES = {kind: re.compile(rf"\b(?:{cue})\b", re.IGNORECASE) for kind, cue in
 _WEAK_KINDS = {"statement"}
 
 _DATE_VALUE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_WEEK_VALUE_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 _NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
-_PLACE_CUE_RE = re.compile(r"\b(?:in|at|near|off|outside|inside|from)\s+(?:the\s+)?$", re.IGNORECASE)
+# Where the happening took place: a place named in the same clause as what happened and
+# a few words after it ("talks on the dam in Vassau", "an exercise in the Kell Sea").  A
+# place further off is usually a topic ("influence in Venezuela"), and one after "from"
+# is where someone came from.  A call has no single place: it gets one only when a place
+# is tied to it, never from the dateline (where the reporter filed from).
+_PLACE_CUE_RE = re.compile(r"\b(?:in|at|near|off|outside|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+_CLAUSE_BREAK_RE = re.compile(r"[,;:()—–]|\s-\s")
+TIED_PLACE_MAX_WORDS = 8
+PLACELESS_KINDS = ("call",)
 _DATELINE_PLACE_RE = re.compile(r"^([A-Z][A-Za-z'.-]+(?: [A-Z][A-Za-z'.-]+)*)")
 
 
@@ -114,7 +138,7 @@ class DateValue:
     """A calendar date at some granularity, as a closed interval of day ordinals."""
 
     value: str
-    granularity: Granularity
+    granularity: DateGranularity
     lo: int
     hi: int
 
@@ -137,7 +161,7 @@ class ArticleFeatures:
     article: str
     published: str | None = None
     event_date: str | None = None
-    granularity: Granularity | None = None
+    granularity: DateGranularity | None = None
     date_confidence: float = 0.0
     date_source: str = "none"
     kind: str | None = None
@@ -200,8 +224,15 @@ class ArticleFeatures:
 
 @functools.lru_cache(maxsize=65536)
 def parse_date_value(value: str | None) -> DateValue | None:
-    """A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` value as an interval; None for anything else
-    (TIMEX3 weeks, seasons and quarters are too vague to date a happening)."""
+    """A `YYYY`, `YYYY-MM`, `YYYY-Www` (ISO week) or `YYYY-MM-DD` value as an interval;
+    None for anything else (seasons and quarters are too vague to date a happening)."""
+    week = _WEEK_VALUE_RE.match(value or "")
+    if week:
+        try:
+            monday = date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
+        except ValueError:
+            return None
+        return DateValue(value or "", "week", monday.toordinal(), monday.toordinal() + 6)
     m = _DATE_VALUE_RE.match(value or "")
     if not m:
         return None
@@ -217,6 +248,15 @@ def parse_date_value(value: str | None) -> DateValue | None:
         return DateValue(value, "year", date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal())
     except ValueError:
         return None
+
+
+def contract_date(value: str) -> tuple[str, DateGranularity]:
+    """A date as the export contract spells it: a week becomes the month holding its
+    Thursday (the day ISO numbers weeks by, so the month holding most of the week)."""
+    parsed = parse_date_value(value)
+    if parsed is None or parsed.granularity != "week":
+        return value, parsed.granularity if parsed else "day"
+    return date.fromordinal(parsed.lo + 3).strftime("%Y-%m"), "month"
 
 
 def interval_gap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -239,7 +279,7 @@ def compute_features(article: Article, analysis: Analysis) -> ArticleFeatures:
         names=names,
         labels=labels,
         participants=pick_participants(weights, labels),
-        location=pick_location(article, analysis, lede),
+        location=pick_location(article, analysis, lede, kind),
         numbers=key_numbers(f"{title} {lede_text}"),
         title=title,
         summary=lede_summary(article, lede),
@@ -418,20 +458,55 @@ def pick_participants(weights: dict[str, float], labels: dict[str, str]) -> list
     return central[:MAX_PARTICIPANTS]
 
 
-def pick_location(article: Article, analysis: Analysis, lede: list[Sentence]) -> str | None:
-    """A place the lede puts the happening in ("in Beijing"), else the dateline's place."""
-    if lede:
-        lo, hi = lede[0].start, lede[-1].end
-        names = {e.key: e.name for e in analysis.entities}
-        for m in sorted(analysis.mentions, key=lambda m: m.start):
-            if m.label in PLACE_LABELS and lo <= m.start < hi:
-                before = article.text[max(lo, m.start - 12) : m.start]
-                if _PLACE_CUE_RE.search(before):
-                    return names.get(m.local, m.text)
+def pick_location(
+    article: Article, analysis: Analysis, lede: list[Sentence], kind: str | None = None
+) -> str | None:
+    """The place tied to the happening in the lede; failing that (not for a call), the
+    dateline's place, then the first place the lede puts something in ("in Beijing")."""
+    places = _cued_places(article, analysis, lede)
+    tied = _tied_place(article, lede, places, kind)
+    if tied is not None or kind in PLACELESS_KINDS:
+        return tied
     if article.dateline:
         m = _DATELINE_PLACE_RE.match(article.dateline)
         if m:
             return m.group(1).title()
+    return places[0][1] if places else None
+
+
+def _cued_places(article: Article, analysis: Analysis, lede: list[Sentence]) -> list[tuple[int, str]]:
+    """(offset, name) of the lede's places that follow "in", "at", "near"…, in text order."""
+    if not lede:
+        return []
+    lo, hi = lede[0].start, lede[-1].end
+    names = {e.key: e.name for e in analysis.entities}
+    return [
+        (m.start, names.get(m.local, m.text))
+        for m in sorted(analysis.mentions, key=lambda m: m.start)
+        if m.label in PLACE_LABELS
+        and lo <= m.start < hi
+        and _PLACE_CUE_RE.search(article.text[max(lo, m.start - 12) : m.start])
+    ]
+
+
+def _tied_place(
+    article: Article, lede: list[Sentence], places: list[tuple[int, str]], kind: str | None
+) -> str | None:
+    """The first cued place at most TIED_PLACE_MAX_WORDS after a cue of the happening's
+    kind, with no clause break between them."""
+    cue = _KIND_RES.get(kind or "")
+    if cue is None:
+        return None
+    for sentence in lede:
+        for match in cue.finditer(article.text, sentence.start, sentence.end):
+            for start, name in places:
+                between = article.text[match.end() : start]
+                if (
+                    match.end() <= start < sentence.end
+                    and not _CLAUSE_BREAK_RE.search(between)
+                    and len(between.split()) <= TIED_PLACE_MAX_WORDS
+                ):
+                    return name
     return None
 
 
@@ -475,8 +550,9 @@ def event_date(
 ) -> tuple[DateValue, str, float] | None:
     """The date of the lede's main happening, with where it came from and how sure it is.
 
-    A day named in the lede wins; a month or year in the lede is kept only when it says
-    more than the publication date would; otherwise the publication date stands in (the
+    A day named in the lede wins; a week, month or year in the lede is kept only when it
+    says more than the publication date would ("last week" does, "this month" does not);
+    otherwise the publication date stands in (the
     fallback interval reaches a few days back); without one, an early body date.
     """
     published = parse_date_value(article.published_date)
