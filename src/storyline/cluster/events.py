@@ -34,7 +34,14 @@ of the average link, or with entity overlap added to it; scoring a candidate by 
 mean logit over its members; taking undated articles last.  The pair model is near its
 ceiling (cross-validated AUC 0.984 on train's pairs, 0.986 with the IDF cosines added):
 what is left is greedy order, as a report that comes before its look-alike's first
-report joins the look-alike.
+report joins the look-alike.  Order-free alternatives were tried in scratch replays and
+not kept either: joint average-link over article↔article scores of this model (train
+0.884) or of a logistic model refitted on article pairs (train 0.896 in-sample, dev
+0.919: level with the TF-IDF baseline, not above it); re-deciding each article once
+after the online pass is the one clear train gain (0.899 ± 0.006 over eight orders, dev
+0.895) and would need a way to take a member out of an event's kept words.  The dev
+errors are an undated and a dated look-alike of one topic, which neither pairwise nor
+event-level similarity separates.
 
 Determinism: an event's state is a sum of fixed-point integers over its members, so it
 does not depend on the order members joined, and an event's id derives from the article
