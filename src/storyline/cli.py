@@ -380,7 +380,7 @@ def _print_events(s: Settings) -> None:
     store = api.open_store(s)
     events_ = api.events(store=store)
     if events_:
-        out.print(render.events_table(events_, api.entity_names(store=store)))
+        out.print(render.events_table(events_, api.entity_names(store=store), width=out.width))
     else:
         err.print("no events yet")
 

@@ -34,19 +34,29 @@ def ingest_summary(report: IngestReport) -> RenderableType:
     return Group(*parts)
 
 
-def events_table(events: Sequence[Event], entity_names: dict[str, str], title: str = "Events") -> Table:
+WIDE_CONSOLE = 120  # columns; narrower, the storyline id gives its room to the titles
+
+
+def events_table(
+    events: Sequence[Event], entity_names: dict[str, str], title: str = "Events", width: int | None = None
+) -> Table:
+    """One row per event.  In a console narrower than WIDE_CONSOLE (80 columns when the
+    output is not a terminal) the storyline column is left out and fewer participants are
+    named, or titles would wrap a few letters per line; `storyline timeline` shows
+    storylines."""
+    wide = width is None or width >= WIDE_CONSOLE
     table = Table(title=title, title_justify="left")
     table.add_column("event", no_wrap=True)
     table.add_column("date", no_wrap=True)
-    table.add_column("title", overflow="fold")
+    table.add_column("title", overflow="fold", ratio=3)
     table.add_column("articles", justify="right")
-    table.add_column("participants", overflow="fold")
-    table.add_column("storyline", no_wrap=True)
+    table.add_column("participants", overflow="fold", ratio=2)
+    if wide:
+        table.add_column("storyline", no_wrap=True)
     for event in events:
-        names = ", ".join(entity_names.get(p, p) for p in event.participants[:4])
-        table.add_row(
-            event.id, event.date or "?", event.title, str(len(event.articles)), names, event.storyline or ""
-        )
+        names = ", ".join(entity_names.get(p, p) for p in event.participants[: 4 if wide else 2])
+        row = [event.id, event.date or "?", event.title, str(len(event.articles)), names]
+        table.add_row(*row, *([event.storyline or ""] if wide else []))
     return table
 
 
