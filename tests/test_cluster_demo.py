@@ -61,13 +61,6 @@ def test_every_other_article_lands_in_its_true_event(demo: dict) -> None:
     assert _groups(demo["event_of"], leave_out) == _truth_groups(leave_out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="enrichment stores 'last week' as its month (enrich/timex.py contract_value), which "
-    "holds the publication day: demo-04 is dated by publication, 3+ days after the talks, and "
-    "the other negotiator it names vetoes the join; clustering reads ISO weeks (2026-W15) once "
-    "enrichment keeps them (tests/test_cluster_events.py shows both)",
-)
 def test_the_last_week_article_joins_its_event(demo: dict) -> None:
     event_of = demo["event_of"]
     assert event_of[LAST_WEEK_ARTICLE] == event_of["delta-observer-20260410-serel-walkout"]

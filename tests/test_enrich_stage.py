@@ -36,3 +36,26 @@ def test_a_failing_article_is_reported_and_the_batch_goes_on(store, monkeypatch)
         assert article_repo.pending(conn, "enriched_at") == []
     again = stage.enrich_pending(store, processes=1)
     assert again.enriched == 0 and again.passed_over == {}
+
+
+def test_a_store_made_before_weeks_were_kept_gains_the_column(make_store) -> None:
+    """Migration v6 adds `timerefs.precise` to a store made before it; rows stay."""
+    import sqlalchemy as sa
+
+    from storyline.store.db import Store
+    from storyline.store.migrations import MIGRATIONS, current_version
+
+    old = make_store()
+    ingest_items(old, [ArticleInput(text=TEXTS["calm-1"], id="calm-1", language="en", origin="calm-1")])
+    stage.enrich_pending(old, processes=1)
+    with old.atomic() as conn:
+        conn.exec_driver_sql("ALTER TABLE timerefs DROP COLUMN precise")
+        conn.exec_driver_sql("DELETE FROM schema_version WHERE version > 5")
+    reopened = Store(old.url)
+    try:
+        with reopened.read() as conn:
+            assert current_version(conn) == len(MIGRATIONS)
+            assert "precise" in {c["name"] for c in sa.inspect(conn).get_columns("timerefs")}
+            assert conn.exec_driver_sql("SELECT count(*) FROM timerefs").scalar() >= 1
+    finally:
+        reopened.close()

@@ -55,6 +55,9 @@ def test_last_week_is_the_month_holding_that_iso_week():
     doc = BLANK("a joint air patrol last week")
     assert [t.value for t in find_timexes(doc, "2023-12-21")] == ["2023-W50"]
     assert resolved("a joint air patrol last week", "2023-12-21") == ("last week", "2023-12", "month")
+    # The export carries the month; clustering dates the happening by the week kept beside it.
+    (ref,) = find_timerefs(doc, "a", "2023-12-21")
+    assert (ref.value, ref.precise) == ("2023-12", "2023-W50")
 
 
 def test_earlier_this_month():

@@ -170,6 +170,10 @@ class TimeRef:
     start: int
     end: int
     granularity: Granularity | None = None
+    # The calendar value when it is finer than the contract can say: an ISO week
+    # ("2026-W15") for "last week", whose `value` is the month holding it.  Clustering
+    # dates happenings with it; the export carries `value`.
+    precise: str | None = None
 
 
 @dataclass

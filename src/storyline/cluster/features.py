@@ -529,8 +529,9 @@ def mentioned_dates(analysis: Analysis, lede: list[Sentence]) -> list[str]:
     found: list[str] = []
     for sentence in lede:
         for tr in _timerefs_in(analysis.timerefs, sentence):
-            if parse_date_value(tr.value) is not None and tr.value not in found:
-                found.append(tr.value)  # type: ignore[arg-type]
+            calendar = tr.precise or tr.value
+            if parse_date_value(calendar) is not None and calendar not in found:
+                found.append(calendar)  # type: ignore[arg-type]
     return found
 
 
@@ -579,7 +580,7 @@ def _lede_date_candidates(
     scored: list[tuple[float, int, DateValue]] = []
     for rank, sentence in enumerate(lede):
         for tr in _timerefs_in(analysis.timerefs, sentence):
-            value = parse_date_value(tr.value)
+            value = parse_date_value(tr.precise or tr.value)
             if value is None or not _plausible(value, published):
                 continue
             score = _GRANULARITY_WEIGHT[value.granularity] / (1 + 0.25 * rank)
@@ -608,12 +609,12 @@ def _early_body_date(analysis: Analysis, lede: list[Sentence]) -> DateValue | No
     body = [s for s in sorted(analysis.sentences, key=lambda s: s.index) if s.kind == "body"]
     for sentence in body[:UNDATED_BODY_SENTENCES]:
         for tr in _timerefs_in(analysis.timerefs, sentence):
-            value = parse_date_value(tr.value)
+            value = parse_date_value(tr.precise or tr.value)
             if value is not None and value.granularity != "year":
                 return value
     for sentence in lede:
         for tr in _timerefs_in(analysis.timerefs, sentence):
-            value = parse_date_value(tr.value)
+            value = parse_date_value(tr.precise or tr.value)
             if value is not None:
                 return value
     return None
@@ -632,13 +633,14 @@ def background_dates(
         if sentence.index in lede_ids or sentence.kind != "body":
             continue
         for tr in _timerefs_in(analysis.timerefs, sentence):
-            value = parse_date_value(tr.value)
+            value = parse_date_value(tr.precise or tr.value)
             if value is None or interval_gap((value.lo, value.hi), event) < CONTEXT_MIN_GAP_DAYS:
                 continue
             if (value.value, sentence.start) in seen:
                 continue
             seen.add((value.value, sentence.start))
-            refs.append(ContextRef(_text(article, sentence), value.value, sentence.start, sentence.end))
+            date = contract_date(value.value)[0]  # a context item carries a contract date
+            refs.append(ContextRef(_text(article, sentence), date, sentence.start, sentence.end))
     return refs
 
 

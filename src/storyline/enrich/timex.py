@@ -8,7 +8,8 @@ Two levels:
   publication date).  The benchmark (`bench/tempeval.py`) scores this level.
 * `find_timerefs(doc, article_id, published)` — what the export contract carries: only
   date-like expressions (DATE, and TIME reduced to its day), each value brought to the
-  contract's day / month / year granularity by `contract_value`.
+  contract's day / month / year granularity by `contract_value`; a week keeps its ISO
+  value beside it (`TimeRef.precise`), since "last week" dates a happening to seven days.
 
 Steps (see `find_timexes`): every rule of `timex_rules` proposes matches; overlapping
 matches are settled longest first; values are resolved in text order so "a year earlier"
@@ -211,8 +212,15 @@ def find_timerefs(doc: Doc, article_id: str, published: str | None) -> list[Time
             continue
         value, granularity = contract_value(timex.value)
         ref_id = f"{article_id}:t{len(refs)}"
-        refs.append(TimeRef(ref_id, article_id, timex.text, value, timex.start, timex.end, granularity))
+        week = _WEEK_RE.fullmatch(timex.value or "")
+        precise = f"{week.group(1)}-W{week.group(2)}" if week else None
+        refs.append(
+            TimeRef(ref_id, article_id, timex.text, value, timex.start, timex.end, granularity, precise)
+        )
     return refs
+
+
+_WEEK_RE = re.compile(r"(\d{4})-W(\d\d)(-WE)?")
 
 
 def contract_value(value: str | None) -> tuple[str | None, Granularity | None]:
@@ -233,7 +241,7 @@ def contract_value(value: str | None) -> tuple[str | None, Granularity | None]:
         return match.group(1), "day"
     if re.fullmatch(r"\d{4}-\d\d", value):
         return value, "month"
-    if match := re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", value):
+    if match := _WEEK_RE.fullmatch(value):
         day = 6 if match.group(3) else 4
         monthday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), day)
         return monthday.strftime("%Y-%m"), "month"

@@ -48,6 +48,7 @@ def write(conn: Connection, analyses: list[Analysis], model: str | None = None) 
             "granularity": r.granularity,
             "start": r.start,
             "end": r.end,
+            "precise": r.precise,
         }
         for a in analyses
         for r in a.timerefs
@@ -164,5 +165,6 @@ def timerefs_of(conn: Connection, article_ids: Iterable[str]) -> list[TimeRef]:
         .order_by(t.timerefs.c.article, t.timerefs.c.start)
     )
     return [
-        TimeRef(r.id, r.article, r.text, r.value, r.start, r.end, r.granularity) for r in conn.execute(query)
+        TimeRef(r.id, r.article, r.text, r.value, r.start, r.end, r.granularity, r.precise)
+        for r in conn.execute(query)
     ]

@@ -104,7 +104,7 @@ def load_analyses(conn: Connection, ids: Sequence[str]) -> dict[str, Analysis]:
             )
         for r in conn.execute(sa.select(timerefs).where(timerefs.c.article.in_(chunk))):
             found[r.article].timerefs.append(
-                TimeRef(r.id, r.article, r.text, r.value, r.start, r.end, r.granularity)
+                TimeRef(r.id, r.article, r.text, r.value, r.start, r.end, r.granularity, r.precise)
             )
     for analysis in found.values():
         analysis.sentences.sort(key=lambda s: s.index)

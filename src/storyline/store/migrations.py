@@ -64,12 +64,20 @@ def v5_readings(conn: Connection) -> None:
     schema.readings.create(conn, checkfirst=True)
 
 
+def v6_precise_timerefs(conn: Connection) -> None:
+    """Time references keep a week beside its month; stores made before get the column
+    (empty: those articles date by the month until enriched again)."""
+    if "precise" not in {c["name"] for c in sa.inspect(conn).get_columns("timerefs")}:
+        conn.execute(sa.text("ALTER TABLE timerefs ADD COLUMN precise VARCHAR(16)"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     v1_initial,
     v2_full_text_search,
     v3_bytewise_entity_keys,
     v4_search_sees_through_markup,
     v5_readings,
+    v6_precise_timerefs,
 ]
 
 

@@ -151,6 +151,7 @@ timerefs = sa.Table(
     sa.Column("granularity", sa.String(8)),
     sa.Column("start", sa.Integer, nullable=False),
     sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("precise", sa.String(16)),  # an ISO week finer than `value` (TimeRef.precise)
 )
 
 embeddings = sa.Table(
