@@ -268,9 +268,13 @@ def _search_postgres(conn: Connection, kind: HitKind, query: str, limit: int) ->
         f"ts_headline('english', {_pg_masked('s.text')}, tq, 'StartSel=' || :open || ', StopSel=' || :close || "
         f"', MaxWords={SNIPPET_TOKENS * 2}, MinWords={SNIPPET_TOKENS}')"
     )
+    # Rank and cut first, then highlight: ts_headline re-reads the whole text, and in the
+    # select list of the ranked query it ran for every match, not for the page shown.
+    top = f"SELECT s.id AS hit, -ts_rank({vector}, tq) AS score {base} ORDER BY score, s.id LIMIT :limit"
     sql = (
-        f"SELECT {_SELECT[kind]}, -ts_rank({vector}, tq) AS score, {headline} AS snip "
-        f"{base} ORDER BY score, s.id LIMIT :limit"
+        f"SELECT {_SELECT[kind]}, top.score, {headline} AS snip "
+        f"FROM ({top}) top JOIN {table} s ON s.id = top.hit {_JOINS[kind]}, to_tsquery('english', :q) tq "
+        "ORDER BY top.score, s.id"
     )
     params = {"q": match, "open": HIT_OPEN, "close": HIT_CLOSE, "limit": limit}
     rows = conn.execute(sa.text(sql), params).all()
