@@ -170,18 +170,12 @@ def read_units(text: str, analysis: Analysis, doc: Doc) -> list[UnitReading]:
     return readings
 
 
-def article_units(
-    article: Article, analysis: Analysis, event_date: dt.date | None, doc: Doc | None = None
-) -> list[ClaimUnit]:
-    """Every claim unit of one article, from the readings enrichment kept (or from `doc`
-    for an article enriched before they were kept)."""
-    readings = analysis.units
-    if readings is None:
-        if doc is None:
-            raise ValueError(f"article {article.id} has no unit readings and no parse to read them from")
-        readings = read_units(article.text, analysis, doc)
+def article_units(article: Article, analysis: Analysis, event_date: dt.date | None) -> list[ClaimUnit]:
+    """Every claim unit of one article, from the readings enrichment kept (`read_units`)."""
+    if analysis.units is None:
+        raise ValueError(f"article {article.id} has no unit readings: read them with read_units")
     slots = _Slots(article, analysis)
-    return [slots.unit(r, event_date) for r in readings]
+    return [slots.unit(r, event_date) for r in analysis.units]
 
 
 def split_clauses(sent: Span, quoted: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:

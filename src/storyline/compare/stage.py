@@ -120,19 +120,16 @@ def compare_event(
     articles: Sequence[Article],
     analyses: Sequence[Analysis],
     event_date: str | None = None,
-    docs: Sequence[Doc] | None = None,
     embed: Embed | None = None,
 ) -> Comparison:
     """The comparison of one event's articles; `analyses` in the same order as `articles`.
 
     Duplicates are dropped first.  Enrichment kept what the parse says (unit readings,
-    framing); an article enriched before they were kept is parsed here, or taken from
-    `docs` (one per article, in order) when given.  `embed` may be given to test with
-    another embedding; by default MiniLM embeds."""
+    framing); an article enriched before they were kept is parsed here.  `embed` may be
+    given to test with another embedding; by default MiniLM embeds."""
     by_id = {a.article: a for a in analyses}
-    given = dict(zip((a.id for a in articles), docs or (), strict=False))
     articles = comparable(articles)
-    analyses = read_missing(articles, [by_id.get(a.id) or Analysis(article=a.id) for a in articles], given)
+    analyses = read_missing(articles, [by_id.get(a.id) or Analysis(article=a.id) for a in articles])
     embed = memoized(embed or default_embed)
     day = event_day(event_date, [a.published for a in articles])
     claims, _ = compare_claims(event_id, articles, analyses, day, embed)
@@ -148,18 +145,14 @@ def compare_event(
     )
 
 
-def read_missing(
-    articles: Sequence[Article], analyses: list[Analysis], docs: dict[str, Doc] | None = None
-) -> list[Analysis]:
+def read_missing(articles: Sequence[Article], analyses: list[Analysis]) -> list[Analysis]:
     """The analyses, each with its unit readings and framing; those enriched before
-    enrichment kept them are read from a parse (`docs` by article id, else parsed now)."""
-    docs = docs or {}
+    enrichment kept them are parsed now and read."""
     missing = [i for i, an in enumerate(analyses) if an.units is None or an.framing is None]
-    unparsed = [articles[i] for i in missing if articles[i].id not in docs]
-    if unparsed:
-        docs = {**docs, **dict(zip((a.id for a in unparsed), parse(unparsed), strict=True))}
-    for i in missing:
-        analyses[i] = read_for_comparison(articles[i], analyses[i], docs[articles[i].id])
+    if missing:
+        docs = parse([articles[i] for i in missing])
+        for i, doc in zip(missing, docs, strict=True):
+            analyses[i] = read_for_comparison(articles[i], analyses[i], doc)
     return analyses
 
 

@@ -58,11 +58,10 @@ _PG_UNMASK = {ord(m): c for m, c in zip(_PG_MASK, "<&", strict=True)}
 PG_VECTOR_COLUMN = "search_vector"
 
 # The same columns for PostgreSQL, as the expressions the vectors are computed from.
-# `{p}` is the table prefix: empty in the index definition, `s.` in queries.
 _PG_DOCUMENTS: dict[HitKind, tuple[str, str, str]] = {
-    "article": ("articles", "articles_search_idx", "coalesce({p}title, '') || ' ' || {p}text"),
-    "quote": ("quotes", "quotes_search_idx", "{p}text || ' ' || coalesce({p}speaker_name, '')"),
-    "claim": ("claims", "claims_search_idx", "{p}text"),
+    "article": ("articles", "articles_search_idx", "coalesce(title, '') || ' ' || text"),
+    "quote": ("quotes", "quotes_search_idx", "text || ' ' || coalesce(speaker_name, '')"),
+    "claim": ("claims", "claims_search_idx", "text"),
 }
 
 
@@ -132,7 +131,7 @@ def install(conn: Connection, replace: bool = False) -> None:
             conn.execute(
                 sa.text(
                     f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {PG_VECTOR_COLUMN} tsvector "
-                    f"GENERATED ALWAYS AS ({_pg_vector(table, '')}) STORED"
+                    f"GENERATED ALWAYS AS ({_pg_vector(table)}) STORED"
                 )
             )
             conn.execute(
@@ -144,10 +143,10 @@ def _pg_masked(expression: str) -> str:
     return f"translate({expression}, '<&', '{_PG_MASK}')"
 
 
-def _pg_vector(table: str, prefix: str) -> str:
+def _pg_vector(table: str) -> str:
     """The document vector of `table`, stored in its generated column PG_VECTOR_COLUMN."""
     document = next(d for t, _i, d in _PG_DOCUMENTS.values() if t == table)
-    return f"to_tsvector('english', {_pg_masked(document.format(p=prefix))})"
+    return f"to_tsvector('english', {_pg_masked(document)})"
 
 
 def _sqlite_ddl(fts: str, table: str, columns: tuple[str, ...]) -> list[str]:
