@@ -172,8 +172,13 @@ class TimeRef:
     granularity: Granularity | None = None
     # The calendar value when it is finer than the contract can say: an ISO week
     # ("2026-W15") for "last week", whose `value` is the month holding it.  Clustering
-    # dates happenings with it; the export carries `value`.
+    # dates happenings with it (`calendar`); the export carries `value`.
     precise: str | None = None
+
+    @property
+    def calendar(self) -> str | None:
+        """The finest value known: what dates a happening."""
+        return self.precise or self.value
 
 
 @dataclass

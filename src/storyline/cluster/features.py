@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from storyline.enrich.timex import contract_value
 from storyline.model import Analysis, Article, Sentence, TimeRef
 
 # The export contract dates to a day, a month or a year; clustering also reads ISO weeks
@@ -251,12 +252,12 @@ def parse_date_value(value: str | None) -> DateValue | None:
 
 
 def contract_date(value: str) -> tuple[str, DateGranularity]:
-    """A date as the export contract spells it: a week becomes the month holding its
-    Thursday (the day ISO numbers weeks by, so the month holding most of the week)."""
+    """A date as the export contract spells it: a week becomes its month, by the rule
+    enrichment contracts TIMEX3 weeks with (`contract_value`)."""
     parsed = parse_date_value(value)
     if parsed is None or parsed.granularity != "week":
         return value, parsed.granularity if parsed else "day"
-    return date.fromordinal(parsed.lo + 3).strftime("%Y-%m"), "month"
+    return contract_value(value)[0] or value, "month"
 
 
 def interval_gap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -529,9 +530,8 @@ def mentioned_dates(analysis: Analysis, lede: list[Sentence]) -> list[str]:
     found: list[str] = []
     for sentence in lede:
         for tr in _timerefs_in(analysis.timerefs, sentence):
-            calendar = tr.precise or tr.value
-            if parse_date_value(calendar) is not None and calendar not in found:
-                found.append(calendar)  # type: ignore[arg-type]
+            if parse_date_value(tr.calendar) is not None and tr.calendar not in found:
+                found.append(tr.calendar)  # type: ignore[arg-type]
     return found
 
 
@@ -580,7 +580,7 @@ def _lede_date_candidates(
     scored: list[tuple[float, int, DateValue]] = []
     for rank, sentence in enumerate(lede):
         for tr in _timerefs_in(analysis.timerefs, sentence):
-            value = parse_date_value(tr.precise or tr.value)
+            value = parse_date_value(tr.calendar)
             if value is None or not _plausible(value, published):
                 continue
             score = _GRANULARITY_WEIGHT[value.granularity] / (1 + 0.25 * rank)
@@ -609,12 +609,12 @@ def _early_body_date(analysis: Analysis, lede: list[Sentence]) -> DateValue | No
     body = [s for s in sorted(analysis.sentences, key=lambda s: s.index) if s.kind == "body"]
     for sentence in body[:UNDATED_BODY_SENTENCES]:
         for tr in _timerefs_in(analysis.timerefs, sentence):
-            value = parse_date_value(tr.precise or tr.value)
+            value = parse_date_value(tr.calendar)
             if value is not None and value.granularity != "year":
                 return value
     for sentence in lede:
         for tr in _timerefs_in(analysis.timerefs, sentence):
-            value = parse_date_value(tr.precise or tr.value)
+            value = parse_date_value(tr.calendar)
             if value is not None:
                 return value
     return None
@@ -633,7 +633,7 @@ def background_dates(
         if sentence.index in lede_ids or sentence.kind != "body":
             continue
         for tr in _timerefs_in(analysis.timerefs, sentence):
-            value = parse_date_value(tr.precise or tr.value)
+            value = parse_date_value(tr.calendar)
             if value is None or interval_gap((value.lo, value.hi), event) < CONTEXT_MIN_GAP_DAYS:
                 continue
             if (value.value, sentence.start) in seen:
