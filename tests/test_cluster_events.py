@@ -172,6 +172,18 @@ def test_kind_from_cues_title_first() -> None:
     assert detect_kind("", "Nothing of note.") is None
 
 
+def test_a_cue_after_since_is_a_reference_point_not_the_happening() -> None:
+    """Seed 003's lede names the minister's appointment only as "since his appointment";
+    the happening is the video call (the tie went to the appointment, cued first)."""
+    lede = (
+        "The minister told his counterpart that cooperation matters, in his first public "
+        "appearance since his appointment last year. The two spoke during a video call on Wednesday."
+    )
+    assert detect_kind("", lede) == "call"
+    assert detect_kind("", "The quake was the strongest since the 2011 earthquake.") == "disaster"
+    assert detect_kind("", "The president appointed a new minister on Friday.") == "appointment"
+
+
 def test_participants_are_the_people_and_countries_the_lede_names() -> None:
     f = features(call_corpus()[0])
     assert {"ent-belousov", "ent-dong", "ent-russia", "ent-china"} <= set(f.participants)

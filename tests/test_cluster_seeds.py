@@ -92,6 +92,8 @@ def test_events_carry_titles_participants_and_kinds(event_of: dict[str, str], ev
     assert call.kind == "call"
     assert call.title
     assert len(call.participants) >= 2
+    # 003 opens on "his first public appearance since his appointment": still a call.
+    assert events[event_of[ID["003"]]].kind == "call"
 
 
 def test_the_video_call_has_no_location(event_of: dict[str, str], events: dict) -> None:

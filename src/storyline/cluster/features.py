@@ -39,7 +39,7 @@ from storyline.model import Analysis, Article, Sentence, TimeRef
 DateGranularity = Literal["day", "week", "month", "year"]
 
 # Bump when what `compute_features` derives changes: older stored features are redone.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 
 # The lede: headline material plus this many body sentences.  News style puts who, what
 # and when there; two sentences cover "X and Y held a call" + "on Tuesday, ..." (seeds).
@@ -116,6 +116,9 @@ KIND_CUES: dict[str, str] = {
     "statement": r"statement|announc(es|ed)|declared|warned|said",
 }
 _KIND_RES = {kind: re.compile(rf"\b(?:{cue})\b", re.IGNORECASE) for kind, cue in KIND_CUES.items()}
+# A cue after "since" is a reference point, not the happening: "in his first appearance
+# since his appointment ... during a video call" reports a call.
+_SINCE_RE = re.compile(r"\bsince\s+(?:(?:his|her|its|their|the|a|an|last|this)\s+)?(?:[\w'’-]+\s+)?$", re.IGNORECASE)
 # "said" is everywhere: a statement only when nothing more specific is cued.
 _WEAK_KINDS = {"statement"}
 
@@ -360,10 +363,10 @@ def detect_kind(title: str, lede_text: str) -> str | None:
     text = f"{title}\n{lede_text}"
     scores: dict[str, tuple[int, int]] = {}
     for kind, pattern in _KIND_RES.items():
-        hits = 2 * len(pattern.findall(title)) + len(pattern.findall(lede_text))
+        found = [m for m in pattern.finditer(text) if not _SINCE_RE.search(text[max(0, m.start() - 40) : m.start()])]
+        hits = sum(2 if m.start() < len(title) else 1 for m in found)
         if hits:
-            first = pattern.search(text)
-            scores[kind] = (hits, -(first.start() if first else len(text)))
+            scores[kind] = (hits, -found[0].start())
     strong = {k: v for k, v in scores.items() if k not in _WEAK_KINDS}
     pool = strong or scores
     return max(pool, key=lambda k: pool[k]) if pool else None
