@@ -4,8 +4,8 @@
 
 Texts are WikiRef220's real articles.  Larger sets replay them: replay k of article i is
 the first half of article i's words (cut between sentences) joined to the second half of
-another article, of the same topic while the topic has partners left, with its own id and
-a publication date shifted by k days.  Plain copies would be caught as duplicates and
+another article (as many words, from its end), of the same topic while the topic has
+partners left, with its own id and a publication date shifted by k days.  Plain copies would be caught as duplicates and
 never analysed, which would flatter us; recombined halves are real text of the usual
 length, and a replay ingest would take for a near-duplicate of one already written takes
 the next partner, so every article of the set is analysed.
@@ -35,9 +35,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import psutil
+from datasketch import MinHash
 
 from storyline.config import shared_dir
-from storyline.ingest.dedupe import NearDuplicateIndex, signature
+from storyline.ingest.clean import clean_text
+from storyline.ingest.dedupe import NearDuplicateIndex, body_text, signature
 
 BARE_SPACY = textwrap.dedent(
     """
@@ -72,9 +74,9 @@ def paragraphs(text: str) -> list[str]:
 def build_corpus(source: Path, labels: dict[str, str], size: int, folder: Path) -> int:
     """Write `size` articles and their meta.jsonl; return the total word count.
 
-    A replay that ingest would call a near-duplicate of one already written (a long
-    article's half beside a short partner's half is mostly itself) takes the next
-    partner instead, so every article of the set is analysed, as the row claims."""
+    A replay ingest would store as a near-duplicate of one already written (its MinHash
+    over the cleaned body, as ingest computes it) takes the next partner instead, so every
+    article of the set is analysed, as the row claims."""
     names = sorted(labels)
     by_topic: dict[str, list[str]] = {}
     for name in names:
@@ -88,15 +90,14 @@ def build_corpus(source: Path, labels: dict[str, str], size: int, folder: Path) 
     for n in range(size):
         k, i = divmod(n, len(names))
         name = names[i]
-        while True:
-            if k == 0:
-                text = "\n".join(texts[name])
-            else:
-                partner = partners[name][cursor[name] % len(partners[name])]
-                cursor[name] += 1
-                text = "\n".join(_half(texts[name], first=True) + _half(texts[partner], first=False))
-            mh = signature(text)
-            if k == 0 or seen.match(mh) is None or cursor[name] >= len(partners[name]):
+        text = "\n".join(texts[name])
+        mh = _ingest_signature(text)
+        while k:
+            partner = partners[name][cursor[name] % len(partners[name])]
+            cursor[name] += 1
+            text = _recombine(texts[name], texts[partner])
+            mh = _ingest_signature(text)
+            if seen.match(mh) is None or cursor[name] % len(partners[name]) == 0:
                 break
         seen.add(f"{n}", mh)
         file = folder / f"r{k:03d}-{name}"
@@ -110,22 +111,45 @@ def build_corpus(source: Path, labels: dict[str, str], size: int, folder: Path) 
     return words
 
 
-def _half(paragraphs: list[str], first: bool) -> list[str]:
-    """The first or last half of a text by words, cut between sentences (halves by
-    paragraph let an article with one long opening paragraph keep most of itself)."""
-    sentences = [(i, s) for i, p in enumerate(paragraphs) for s in _SENTENCE_END.split(p) if s.strip()]
-    total = sum(len(s.split()) for _, s in sentences)
-    kept, words = [], 0
-    for i, s in sentences if first else sentences[::-1]:
-        if kept and words + len(s.split()) / 2 > total / 2:
+def _ingest_signature(text: str) -> MinHash:
+    cleaned = clean_text(text)
+    return signature(body_text(cleaned.text, cleaned.blocks))
+
+
+def _recombine(own: list[str], other: list[str]) -> str:
+    """The first half of `own` by words, then as many words from the end of `other`
+    (cut between sentences, never its first paragraph): a replay is as long as the
+    article it starts from, and two replays share at most that first half.  Halves of
+    unequal length made a short article's replays mostly their partner's text, so
+    replays of two short articles with one partner were near-duplicates."""
+    own_sentences = _sentences(own)
+    half = sum(len(s.split()) for _, s in own_sentences) / 2
+    head = _take(own_sentences, half)
+    tail = _take(_sentences(other[1:] or other)[::-1], half)[::-1]
+    return "\n".join(_join(head) + _join(tail))
+
+
+def _sentences(paragraphs: list[str]) -> list[tuple[int, str]]:
+    return [(i, s) for i, p in enumerate(paragraphs) for s in _SENTENCE_END.split(p) if s.strip()]
+
+
+def _take(sentences: list[tuple[int, str]], words: float) -> list[tuple[int, str]]:
+    """Sentences in the given order until about `words` words (at least one)."""
+    kept: list[tuple[int, str]] = []
+    count = 0
+    for i, s in sentences:
+        if kept and count + len(s.split()) / 2 > words:
             break
         kept.append((i, s))
-        words += len(s.split())
-    if not first:
-        kept.reverse()
+        count += len(s.split())
+    return kept
+
+
+def _join(sentences: list[tuple[int, str]]) -> list[str]:
+    """Sentences back into their paragraphs."""
     out: list[str] = []
     last = None
-    for i, s in kept:
+    for i, s in sentences:
         if i == last:
             out[-1] += " " + s
         else:
