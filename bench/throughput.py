@@ -3,12 +3,12 @@
     python bench/throughput.py [--sizes 220 2000 20000] [--processes 2] [--bare-sample 2000]
 
 Texts are WikiRef220's real articles.  Larger sets replay them: replay k of article i is
-the first half of article i's words (cut between sentences) joined to the second half of
-another article (as many words, from its end), of the same topic while the topic has
-partners left, with its own id and a publication date shifted by k days.  Plain copies would be caught as duplicates and
-never analysed, which would flatter us; recombined halves are real text of the usual
-length, and a replay ingest would take for a near-duplicate of one already written takes
-the next partner, so every article of the set is analysed.
+the first half of article i's words (cut between sentences) joined to as many words from
+the end of another article, of the same topic while the topic has partners left, with its
+own id and a publication date shifted by k days.  Plain copies would be caught as
+duplicates and never analysed, which would flatter us; recombined halves are real text of
+the usual length, and a replay ingest would take for a near-duplicate of one already
+written takes the next partner, so every article of the set is analysed.
 
 "ours" is the CLI as a user runs it (`storyline run FOLDER --meta meta.jsonl --db …`,
 fresh SQLite store, model loading included).  "bare spaCy" is `nlp.pipe` with the same
@@ -39,7 +39,7 @@ from datasketch import MinHash
 
 from storyline.config import shared_dir
 from storyline.ingest.clean import clean_text
-from storyline.ingest.dedupe import NearDuplicateIndex, body_text, signature
+from storyline.ingest.dedupe import NearDuplicateIndex, body_signature
 
 BARE_SPACY = textwrap.dedent(
     """
@@ -90,8 +90,9 @@ def build_corpus(source: Path, labels: dict[str, str], size: int, folder: Path) 
     for n in range(size):
         k, i = divmod(n, len(names))
         name = names[i]
-        text = "\n".join(texts[name])
-        mh = _ingest_signature(text)
+        if k == 0:
+            text = "\n".join(texts[name])
+            mh = _ingest_signature(text)
         while k:
             partner = partners[name][cursor[name] % len(partners[name])]
             cursor[name] += 1
@@ -113,7 +114,7 @@ def build_corpus(source: Path, labels: dict[str, str], size: int, folder: Path) 
 
 def _ingest_signature(text: str) -> MinHash:
     cleaned = clean_text(text)
-    return signature(body_text(cleaned.text, cleaned.blocks))
+    return body_signature(cleaned.text, cleaned.blocks)
 
 
 def _recombine(own: list[str], other: list[str]) -> str:
@@ -166,8 +167,9 @@ def replay_partners(names: list[str], topic: list[str], name: str) -> list[str]:
     i = topic.index(name)
     own_topic = [topic[(i + o) % len(topic)] for o in range(1, len(topic))]
     g = names.index(name)
+    in_topic = set(topic)
     rest = [names[(g + o) % len(names)] for o in range(1, len(names))]
-    return own_topic + [n for n in rest if n not in set(topic)]
+    return own_topic + [n for n in rest if n not in in_topic]
 
 
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:

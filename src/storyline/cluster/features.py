@@ -118,7 +118,10 @@ KIND_CUES: dict[str, str] = {
 _KIND_RES = {kind: re.compile(rf"\b(?:{cue})\b", re.IGNORECASE) for kind, cue in KIND_CUES.items()}
 # A cue after "since" is a reference point, not the happening: "in his first appearance
 # since his appointment ... during a video call" reports a call.
-_SINCE_RE = re.compile(r"\bsince\s+(?:(?:his|her|its|their|the|a|an|last|this)\s+)?(?:[\w'’-]+\s+)?$", re.IGNORECASE)
+_SINCE_RE = re.compile(
+    r"\bsince\s+(?:(?:his|her|its|their|the|a|an|last|this)\s+)?(?:[\w'’-]+\s+)?$", re.IGNORECASE
+)
+SINCE_LOOKBACK_CHARS = 40  # "since", a determiner and one word fit before the cue
 # "said" is everywhere: a statement only when nothing more specific is cued.
 _WEAK_KINDS = {"statement"}
 
@@ -363,7 +366,11 @@ def detect_kind(title: str, lede_text: str) -> str | None:
     text = f"{title}\n{lede_text}"
     scores: dict[str, tuple[int, int]] = {}
     for kind, pattern in _KIND_RES.items():
-        found = [m for m in pattern.finditer(text) if not _SINCE_RE.search(text[max(0, m.start() - 40) : m.start()])]
+        found = [
+            m
+            for m in pattern.finditer(text)
+            if not _SINCE_RE.search(text[max(0, m.start() - SINCE_LOOKBACK_CHARS) : m.start()])
+        ]
         hits = sum(2 if m.start() < len(title) else 1 for m in found)
         if hits:
             scores[kind] = (hits, -found[0].start())

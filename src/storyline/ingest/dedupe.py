@@ -35,6 +35,11 @@ def body_text(text: str, blocks: list[Block]) -> str:
     return "\n".join(body) if body else text
 
 
+def body_signature(text: str, blocks: list[Block]) -> MinHash:
+    """The signature near-duplicates are judged by: a cleaned article's body lines."""
+    return signature(body_text(text, blocks))
+
+
 def content_hash(text: str) -> str:
     """Hash of the cleaned text with case and spacing normalised away."""
     canonical = " ".join(_WORD_RE.findall(text.lower()))

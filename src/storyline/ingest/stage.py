@@ -135,7 +135,7 @@ class Ingestor:
         if article.id in self.batch.ids or self._exists(article.id):
             self._skip(item.origin, f"id {article.id!r} already names a different article")
             return
-        mh = dedupe.signature(dedupe.body_text(article.text, article.blocks))
+        mh = dedupe.body_signature(article.text, article.blocks)
         self._load_window(article.published)
         self._place(article, mh)
         self.batch.rows.append(repo.to_row(article, dedupe.to_bytes(mh)))
