@@ -13,12 +13,9 @@ as passed over with the error, never failing the batch it came in.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 
 from storyline.enrich import embed
@@ -29,10 +26,10 @@ from storyline.progress import Progress
 from storyline.store import analysis as analysis_repo
 from storyline.store import articles as article_repo
 from storyline.store.db import Store
+from storyline.workers import pool_size, run_task, worker_pool
 
 ENRICH_BATCH = 64  # articles per transaction and per embedding batch
 WORKER_CHUNK = 16  # articles per task sent to a worker process
-MIN_ARTICLES_FOR_POOL = 48  # below this, worker start-up (~2 s each) costs more than it saves
 BATCHES_AHEAD = 1  # batches handed to the workers beyond the one being written
 
 
@@ -40,37 +37,6 @@ BATCHES_AHEAD = 1  # batches handed to the workers beyond the one being written
 class EnrichReport:
     enriched: int = 0
     passed_over: dict[str, str] = field(default_factory=dict)  # article id → why
-
-
-def pool_size(requested: int, pending: int) -> int:
-    """Worker processes for `pending` articles of work (enrichment's or comparison's): none
-    below MIN_ARTICLES_FOR_POOL, where start-up costs more than it saves; else as asked;
-    else one per core, up to two."""
-    if pending < MIN_ARTICLES_FOR_POOL:
-        return 1
-    if requested > 0:
-        return requested
-    return max(1, min(2, os.cpu_count() or 1))
-
-
-def init_worker_process() -> None:
-    """Each worker process has a core of its own: torch must not spread over all of them."""
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import torch
-
-    torch.set_num_threads(1)
-
-
-@contextmanager
-def worker_pool(processes: int) -> Iterator[Executor | None]:
-    """Worker processes for per-article or per-event work (None: work inline); shared with
-    the compare stage."""
-    if processes <= 1:
-        yield None
-        return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=init_worker_process) as pool:
-        yield pool
 
 
 Pending = Callable[[], tuple[list[Analysis], dict[str, str]]]
@@ -83,7 +49,7 @@ def _start(articles: Sequence[Article], pool: Executor | None, model: str | None
     chunks = [items[i : i + WORKER_CHUNK] for i in range(0, len(items), WORKER_CHUNK)]
     if pool is None:
         return lambda: _gather([(chunk, None) for chunk in chunks], model)
-    futures = [(chunk, pool.submit(analyze_and_embed, chunk, model)) for chunk in chunks]
+    futures = [(chunk, pool.submit(run_task, analyze_and_embed, chunk, model)) for chunk in chunks]
     return lambda: _gather(futures, model)
 
 
