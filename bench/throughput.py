@@ -13,7 +13,9 @@ written takes the next partner, so every article of the set is analysed.
 "ours" is the CLI as a user runs it (`storyline run FOLDER --meta meta.jsonl --db …`,
 fresh SQLite store, model loading included).  "bare spaCy" is `nlp.pipe` with the same
 model and every component, `n_process` as given: the floor for any spaCy-based pipeline.
-Peak RSS is sampled over the whole process tree (workers included) every 0.2 s.
+Peak RSS is sampled over the whole process tree (workers included) every 0.2 s; after the
+table, each run's peak is split into its main process and largest worker, and given per
+quarter of the run, so memory that grows with the corpus shows.
 `--bare-sample N` times the bare pass on the corpus's first N files only and states its
 rate: every replay has the usual length, so the rate holds for the whole set, and a 20k
 row does not spend an extra forty minutes re-measuring the floor.
@@ -31,6 +33,7 @@ import tempfile
 import textwrap
 import threading
 import time
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -172,20 +175,46 @@ def replay_partners(names: list[str], topic: list[str], name: str) -> list[str]:
     return own_topic + [n for n in rest if n not in in_topic]
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(seconds, peak RSS MB of the process tree, stdout)."""
+@dataclass
+class Measured:
+    seconds: float
+    peak_mb: float  # the whole process tree, summed
+    out: str
+    main_mb: float = 0.0  # the command's own process
+    worker_mb: float = 0.0  # its largest child
+    quarters: list[float] = field(default_factory=list)  # tree peak in each quarter of the run
+
+    def memory_note(self) -> str:
+        trend = " / ".join(f"{q:.0f}" for q in self.quarters)
+        return (
+            f"main process {self.main_mb:.0f} MB, largest worker {self.worker_mb:.0f} MB; "
+            f"tree peak per quarter of the run {trend} MB"
+        )
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> Measured:
+    """Time and memory of one command: peak RSS of the tree, of the command's own process
+    and of its largest child, and the tree's peak in each quarter of the run (memory that
+    grows with the corpus shows as rising quarters)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0.0
+    samples: list[tuple[float, float, float, float]] = []  # (time, tree, main, largest child)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         parent = psutil.Process(proc.pid)
         while not done.is_set():
             try:
-                tree = [parent, *parent.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()) / 1e6)
+                children = [p.memory_info().rss for p in parent.children(recursive=True) if p.is_running()]
+                own = parent.memory_info().rss
+                samples.append(
+                    (
+                        time.perf_counter() - started,
+                        (own + sum(children)) / 1e6,
+                        own / 1e6,
+                        max(children, default=0) / 1e6,
+                    )
+                )
             except psutil.Error:
                 pass
             done.wait(0.2)
@@ -197,7 +226,19 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str
     sampler.join()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{err[-3000:]}")
-    return time.perf_counter() - started, peak, out
+    seconds = time.perf_counter() - started
+    quarters = [
+        max((s[1] for s in samples if q * seconds / 4 <= s[0] < (q + 1) * seconds / 4), default=0.0)
+        for q in range(4)
+    ]
+    return Measured(
+        seconds,
+        max((s[1] for s in samples), default=0.0),
+        out,
+        max((s[2] for s in samples), default=0.0),
+        max((s[3] for s in samples), default=0.0),
+        quarters,
+    )
 
 
 def main() -> int:
@@ -215,6 +256,7 @@ def main() -> int:
     print(f"# {' '.join(['python', *sys.argv])}  (cpus: {os.cpu_count()})")
     print("| articles | words | system | seconds | articles/s | words/s | peak RSS MB | ours/bare |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    notes: list[str] = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "corpus"
@@ -242,7 +284,8 @@ def main() -> int:
                     f" (first {bare})" if bare < size else ""
                 )
                 rows.append((label, run_measured(bare_cmd, env), bare))
-            rates = [(n / seconds, seconds, rss, n) for _, (seconds, rss, _out), n in rows]
+            rates = [(n / m.seconds, m.seconds, m.peak_mb, n) for _, m, n in rows]
+            notes.append(f"- {size} articles, storyline run: {ours.memory_note()}")
             for (label, _, _), (rate, seconds, rss, n) in zip(rows, rates, strict=True):
                 ratio = f"{rate / rates[1][0]:.2f}" if len(rows) > 1 and label == "storyline run" else ""
                 print(
@@ -250,6 +293,7 @@ def main() -> int:
                     f"| {words * rate / size:.0f} | {rss:.0f} | {ratio} |",
                     flush=True,
                 )
+    print("\n".join(["", "Peak RSS of `storyline run`:", *notes]))
     return 0
 
 
