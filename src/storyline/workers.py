@@ -4,12 +4,11 @@ work over, and what each worker does after a task to keep its memory flat.
 A worker runs spaCy and MiniLM on batch after batch of texts of every length.  Torch and
 spaCy free what a batch allocated, but glibc keeps freed heap pages for reuse and, with
 allocations of ever-changing sizes, rarely hands them back: measured on replayed WikiRef
-texts, one process analysing and embedding 640 articles grew from 560 MB to 940 MB, and a
-`storyline run` over 2,000 articles ended with workers of about 1 GB each, growing with
-every article (5.7 GB over the tree at 20,000).  Calling glibc's `malloc_trim` after each
-task returns those pages (the same process stayed at 716 MB, in the same time).  It is
-glibc's own call, reached through ctypes; elsewhere (macOS, musl) there is nothing to
-call and the task runs as it is.
+texts, one process analysing and embedding 640 articles in tasks of 16 grew from 560 MB
+to 940 MB; calling glibc's `malloc_trim` after each task kept it at 716 MB, in the same
+time.  It is glibc's own call, reached through ctypes; elsewhere (macOS, musl) there is
+nothing to call and the task runs as it is.  (Dask workers get the same from Dask's
+nanny, which sets MALLOC_TRIM_THRESHOLD_.)
 """
 
 from __future__ import annotations
