@@ -34,7 +34,18 @@ def test_glibc_trim_is_found_and_callable() -> None:
     assert isinstance(workers.give_back_heap(), bool)
 
 
-def test_pool_tasks_return_through_run_task() -> None:
+def test_pool_runs_every_task_through_run_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    submitted: list[tuple] = []
+    real_submit = workers.ProcessPoolExecutor.submit
+
+    def spy(self: object, fn: object, /, *args: object, **kwargs: object) -> object:
+        submitted.append((fn, args))
+        return real_submit(self, fn, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers.ProcessPoolExecutor, "submit", spy)
     with workers.worker_pool(2) as pool:
         assert pool is not None
-        assert pool.submit(workers.run_task, max, 4, 9).result() == 9
+        assert pool.submit(max, 4, 9).result() == 9
+        assert list(pool.map(abs, [-1, -2])) == [1, 2]
+    assert [fn for fn, _ in submitted] == [workers.run_task] * 3
+    assert submitted[0][1] == (max, 4, 9)

@@ -19,7 +19,7 @@ import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -47,22 +47,29 @@ def init_worker_process() -> None:
     torch.set_num_threads(1)
 
 
+class _TrimmingPool(ProcessPoolExecutor):
+    """A process pool whose every task (submitted or mapped) runs through `run_task`."""
+
+    def submit(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> Future[T]:
+        return super().submit(run_task, fn, *args, **kwargs)
+
+
 @contextmanager
 def worker_pool(processes: int) -> Iterator[Executor | None]:
-    """Worker processes for per-article or per-event work (None: work inline).  Submit
-    tasks through `run_task`, so each worker gives back what a task freed."""
+    """Worker processes for per-article or per-event work (None: work inline); each worker
+    gives back what a task freed."""
     if processes <= 1:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=init_worker_process) as pool:
+    with _TrimmingPool(processes, mp_context=context, initializer=init_worker_process) as pool:
         yield pool
 
 
-def run_task(task: Callable[..., T], *args: object) -> T:
-    """`task(*args)` in a worker, then the freed heap back to the system."""
+def run_task(task: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """`task(*args, **kwargs)`, then the freed heap back to the system."""
     try:
-        return task(*args)
+        return task(*args, **kwargs)
     finally:
         give_back_heap()
 

@@ -42,7 +42,7 @@ from storyline.progress import Progress
 from storyline.store import articles as article_repo
 from storyline.store import comparisons as repo
 from storyline.store.db import Store
-from storyline.workers import MIN_ARTICLES_FOR_POOL, pool_size, run_task, worker_pool
+from storyline.workers import MIN_ARTICLES_FOR_POOL, pool_size, worker_pool
 
 MIN_OUTLETS = 2  # an event one outlet reported has nothing to compare
 # Beyond this many articles a side-by-side view is unreadable and the unit matrix grows
@@ -176,7 +176,7 @@ def compare_pending(store: Store, progress: Progress | None = None, processes: i
                 if job is None:
                     task.advance()
                     continue
-                window.append((job, pool.submit(run_task, compare_event, *job.args()) if pool else None))
+                window.append((job, pool.submit(compare_event, *job.args()) if pool else None))
                 if len(window) > (EVENTS_AHEAD if pool else 0):
                     _finish(store, *window.popleft(), report)
                     task.advance()

@@ -26,7 +26,7 @@ from storyline.progress import Progress
 from storyline.store import analysis as analysis_repo
 from storyline.store import articles as article_repo
 from storyline.store.db import Store
-from storyline.workers import pool_size, run_task, worker_pool
+from storyline.workers import pool_size, worker_pool
 
 ENRICH_BATCH = 64  # articles per transaction and per embedding batch
 WORKER_CHUNK = 16  # articles per task sent to a worker process
@@ -49,7 +49,7 @@ def _start(articles: Sequence[Article], pool: Executor | None, model: str | None
     chunks = [items[i : i + WORKER_CHUNK] for i in range(0, len(items), WORKER_CHUNK)]
     if pool is None:
         return lambda: _gather([(chunk, None) for chunk in chunks], model)
-    futures = [(chunk, pool.submit(run_task, analyze_and_embed, chunk, model)) for chunk in chunks]
+    futures = [(chunk, pool.submit(analyze_and_embed, chunk, model)) for chunk in chunks]
     return lambda: _gather(futures, model)
 
 
