@@ -13,8 +13,10 @@ from storyline.compare.claims import (
     Quantity,
     article_units,
     conflicts,
+    credit_later,
     figures_disagree,
     is_context,
+    lead_cap,
     omissions,
     period_end,
     quantities,
@@ -202,3 +204,61 @@ def test_alignment_end_to_end():
     assert {s.article for s in rescue.sources} == {"x", "y"}
     assert {c.status for c in comparison.claims if c.text.startswith(("The harbour", "Storms"))} == {"single"}
     assert np.isfinite([m.score for m in comparison.quote_matches]).all()
+
+
+# --- the unit budget -----------------------------------------------------------------------
+
+
+def test_lead_cap_keeps_short_articles_whole_and_trims_long_ones():
+    assert lead_cap([10, 20, 30], 100) == 30  # fits: nothing is cut
+    assert lead_cap([10, 20, 600], 100) == 70  # 10 + 20 + 70
+    assert lead_cap([600] * 40, 3000) == 75
+    assert lead_cap([5000], 3000) == 3000
+    assert lead_cap([], 3000) == 0
+
+
+def test_later_units_credit_their_article_with_a_claim():
+    """A unit beyond the budget joins the group it matches, so its article is not said to
+    omit that claim; one that matches nothing, or whose article the group already cites,
+    changes nothing."""
+    axis = np.eye(3, dtype=np.float32)
+    a0, b0, c0 = unit("a", 0), unit("b", 0), unit("c", 0)
+    groups = [ClaimGroup([a0, b0]), ClaimGroup([c0])]
+    later = [unit("c", 100), unit("c", 200), unit("a", 300)]
+    later_vectors = np.stack([axis[0], axis[2], axis[0]])
+    credit_later(groups, [a0, b0, c0], np.stack([axis[0], axis[0], axis[1]]), later, later_vectors)
+    assert [(u.article, u.start) for u in groups[0].units] == [("a-1", 0), ("b-1", 0), ("c-1", 100)]
+    assert [u.start for u in groups[1].units] == [0]
+
+
+def test_background_units_join_background_groups_less_readily():
+    near = np.array([[0.65, np.sqrt(1 - 0.65**2), 0.0]], dtype=np.float32)
+    event, later = unit("a", 0), unit("b", 100, context=True)
+    groups = [ClaimGroup([event])]
+    credit_later(groups, [event], np.eye(3, dtype=np.float32)[:1], [later], near)
+    assert len(groups[0].units) == 1  # 0.65 - 0.1 falls under ALIGN_SIM
+
+
+def test_claims_beyond_the_budget_still_count_against_omissions(monkeypatch):
+    """With a budget of two units, the fact the second outlet states only in its third
+    sentence is still credited to it, and no claim comes from its unaligned tail."""
+    from storyline.compare import claims as claims_module
+    from storyline.compare.stage import compare_event
+
+    monkeypatch.setattr(claims_module, "MAX_ALIGNED_UNITS", 2)
+    texts = {
+        "x": "The coast guard rescued fishermen from a sinking trawler off Lisvara on Sunday.",
+        "y": "Storms have battered the northern coast for a week. "
+        "Ferry services to the islands were cancelled on Saturday. "
+        "The coast guard rescued fishermen from a sinking trawler off Lisvara on Sunday.",
+    }
+    articles = [
+        Article(k, t, source=f"Outlet {k}", published="2026-02-02", blocks=[Block(0, len(t), "body")])
+        for k, t in texts.items()
+    ]
+    comparison = compare_event("ev", articles, analyze([AnalysisInput.of(a) for a in articles]), "2026-02-01")
+    rescue = next(c for c in comparison.claims if c.text.startswith("The coast guard"))
+    assert {s.article for s in rescue.sources} == {"x", "y"}
+    assert rescue.status == "shared"
+    assert not any(c.text.startswith("Ferry") for c in comparison.claims)
+    assert comparison.omissions == {"x": [], "y": []}
