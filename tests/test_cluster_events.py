@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -329,6 +329,23 @@ def test_an_article_without_a_stored_embedding_gets_one(store: Store, monkeypatc
     ev.cluster_pending(store)
     with store.read() as conn:
         assert article.id in repo.load_vectors(conn, [article.id], ev.embed.MODEL_NAME)
+
+
+def test_events_sharing_a_participant_are_scored_only_up_to_a_bound() -> None:
+    """Sixty events over two months all name Russia: the article is scored against the
+    nearest of them by embedding, not against every one the date veto lets through."""
+    clusterer = ev.Clusterer()
+    for i in range(60):
+        day = (date(2025, 3, 1) + timedelta(days=i)).isoformat()
+        s = Spec(f"r{i}", [f"Russia and team {i} met in Lisvara."], day, f"topic-{i}",
+                 [("Russia", "GPE", "ent-ru"), (f"team {i}", "ORG", f"ent-t{i}")])  # fmt: skip
+        clusterer.assign(features(s), vector(s))
+    assert len(clusterer.events) > ev.SHARING_CANDIDATES + ev.CANDIDATES_PER_SOURCE
+    probe = Spec("p", ["Russia and team 41 met in Lisvara."], "2025-03-31", "topic-41",
+                 [("Russia", "GPE", "ent-ru"), ("team 41", "ORG", "ent-t41")])  # fmt: skip
+    found = clusterer.candidates(features(probe), vector(probe))
+    assert ev.event_id_for("r41") in found
+    assert len(found) <= ev.SHARING_CANDIDATES + ev.CANDIDATES_PER_SOURCE
 
 
 def test_candidates_come_from_the_index_not_every_event() -> None:

@@ -22,7 +22,7 @@ import functools
 import math
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
@@ -199,8 +199,12 @@ class ArticleFeatures:
         return parsed.lo, parsed.hi
 
     def to_row(self) -> dict[str, Any]:
-        """The `article_features` row: the fields the schema names, the rest in `data`."""
-        data = asdict(self)
+        """The `article_features` row: the fields the schema names, the rest in `data`.
+
+        A shallow copy (the row is serialised at once): `asdict` deep-copies every word
+        weight and took a tenth of clustering time on a 20,000-article replay."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["context"] = [asdict(c) for c in self.context]
         for key in ("article", "event_date", "granularity", "kind", "location", "participants"):
             data.pop(key)
         return {
