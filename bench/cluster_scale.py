@@ -1,6 +1,7 @@
 """Time and peak memory of the clustering stage for 1k, 10k and 100k articles.
 
     PYTHONPATH=src python bench/cluster_scale.py --sizes 1000 10000 100000
+    PYTHONPATH=src python bench/cluster_scale.py --large-events --sizes 2000 20000
 
 Larger sets replay the real ECB+ (train + dev) and WikiRef220 articles: copy r of an
 article gets id `r<r>-<id>` and every date shifted by r × REPLAY_SHIFT_DAYS, so each
@@ -11,6 +12,12 @@ once and replayed (stored as the enrichment stage would leave them, features inc
 since this measures clustering: `cluster_pending` end to end on a SQLite file, including
 its reads, writes and storyline linking.  Each size runs in a fresh process so its peak
 RSS is its own.
+
+`--large-events` replays WikiRef220 alone and dates copy r of article i
+(i mod 220) // 4 + r days after the epoch, as `bench/throughput.py` dates its replays:
+copies a day apart join one event until the date veto parts them, so events hold
+dozens of articles (75 on average at 20,000) and the window is dense, the case where a
+cost per member or per candidate shows.
 """
 
 from __future__ import annotations
@@ -79,18 +86,54 @@ def replay(article: Article, f: ArticleFeatures, group: str, copy: int) -> tuple
     return moved, features
 
 
-def build(path: Path, size: int) -> None:
+def large_event_sources() -> tuple[list[Article], dict[str, ArticleFeatures], dict, dict[str, str]]:
+    """WikiRef220 alone, for `--large-events`."""
+    corpus = bench.load_wikiref()
+    bench.enrich(corpus, progress=False)
+    enriched = bench.load_enriched(corpus)
+    articles = [enriched.articles[a.id] for a in corpus.articles if a.id in enriched.vectors]
+    features = {a.id: compute_features(a, enriched.analyses[a.id]) for a in articles}
+    return articles, features, enriched.vectors, {a.id: corpus.gold[a.id] for a in articles}
+
+
+def replay_dense(
+    article: Article, f: ArticleFeatures, index: int, copy: int
+) -> tuple[Article, ArticleFeatures]:
+    """Copy `copy` of the index-th article, dated as `bench/throughput.py` dates replays."""
+    day = EPOCH + timedelta(days=index // 4 + copy)
+    new_id = f"r{copy:04d}-{article.id}"
+    moved = dataclasses.replace(article, id=new_id, published=day.isoformat(), duplicate_of=None)
+    features = dataclasses.replace(
+        f,
+        article=new_id,
+        published=day.isoformat(),
+        event_date=day.isoformat(),
+        granularity="day",
+        date_source="published",
+        date_confidence=0.4,
+        context=[],
+        duplicate_of=None,
+        computed_at="9999",
+    )
+    return moved, features
+
+
+def build(path: Path, size: int, large_events: bool = False) -> None:
     """A SQLite store with `size` replayed articles, enriched, with features and vectors."""
     from storyline.store import articles as article_repo
     from storyline.store import events as repo
     from storyline.store.db import Store
 
-    articles, features, vectors, group = source_articles()
+    articles, features, vectors, group = large_event_sources() if large_events else source_articles()
     store = Store(f"sqlite:///{path}")
     batch: list[tuple[Article, ArticleFeatures]] = []
     for i in range(size):
         original = articles[i % len(articles)]
-        batch.append(replay(original, features[original.id], group[original.id], i // len(articles)))
+        copy = i // len(articles)
+        if large_events:
+            batch.append(replay_dense(original, features[original.id], (i + 1) % len(articles), copy))
+        else:
+            batch.append(replay(original, features[original.id], group[original.id], copy))
         if len(batch) == WRITE_CHUNK or i == size - 1:
             with store.atomic() as conn:
                 article_repo.insert(conn, [article_repo.to_row(a, None) for a, _ in batch])
@@ -130,11 +173,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--split", default="all", choices=["all"], help="replays every split it reads")
     parser.add_argument("--limit", type=int, default=None, help="largest size to run")
+    parser.add_argument("--large-events", action="store_true", help="WikiRef replays a day apart")
     parser.add_argument("--_build", help=argparse.SUPPRESS)
     parser.add_argument("--_measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._build:
-        return build(Path(args._build), args.sizes[0])
+        return build(Path(args._build), args.sizes[0], args.large_events)
     if args._measure:
         return print(json.dumps(measure(Path(args._measure))))
     print("command:", "PYTHONPATH=src python bench/cluster_scale.py", " ".join(sys.argv[1:]))
@@ -143,11 +187,12 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             path = Path(tmp) / f"scale-{size}.db"
-            _child(["--_build", str(path), "--sizes", str(size)])
+            dense = ["--large-events"] if args.large_events else []
+            _child(["--_build", str(path), "--sizes", str(size), *dense])
             result = json.loads(_child(["--_measure", str(path)]).strip().splitlines()[-1])
             rows.append((size, result))
             print(f"  {size}: {result}", file=sys.stderr)
-    _table(rows)
+    _table(rows, "replayed WikiRef220 articles a day apart" if args.large_events else "")
 
 
 def _child(args: list[str]) -> str:
@@ -157,8 +202,9 @@ def _child(args: list[str]) -> str:
     return done.stdout
 
 
-def _table(rows: list[tuple[int, dict]]) -> None:
-    print("\nClustering stage (cluster_pending on a SQLite file, replayed ECB+ and WikiRef220 articles)")
+def _table(rows: list[tuple[int, dict]], what: str = "") -> None:
+    what = what or "replayed ECB+ and WikiRef220 articles"
+    print(f"\nClustering stage (cluster_pending on a SQLite file, {what})")
     print(
         "| articles | events | storylines | seconds | articles/s | ms/article | peak RSS MB "
         "| of which clustering MB | growth vs previous |"

@@ -89,8 +89,8 @@ CANDIDATES_PER_SOURCE = 12  # nearest events kept from the window and from the v
 MAX_EVENTS_PER_ENTITY = 64  # most recent events indexed per participant ("Russia" is everywhere)
 # Events sharing a participant are scored only up to this many, the nearest by embedding:
 # in a dense stream a name like "Russia" reaches hundreds of events within the date veto,
-# and scoring each costs about a millisecond (the 20,000-article replay spent 490 s
-# clustering, 20 times the 2,000 run's 25 s).  None of ECB+'s articles has more.
+# and scoring each costs about half a millisecond (`bench/cluster_scale.py --large-events`).
+# None of ECB+'s articles has more.
 SHARING_CANDIDATES = 24
 CLUSTER_BATCH = 500  # articles per transaction
 EVICT_AFTER_DAYS = 60  # events dated this far behind the batch leave memory (not the store)
