@@ -379,9 +379,13 @@ def test_compare_pending_writes_replaces_and_skips(store, seed_meta: Path, seeds
     assert set(exported[0]["sourcing"]) == {"seed-000", "seed-001"}
 
     assert compare_pending(store).compared == 0  # nothing changed
-    with store.atomic() as conn:
-        later = t.utcnow()
-        conn.execute(t.events.update().where(t.events.c.id == "e1").values(updated_at=later))
+    with store.atomic() as conn:  # changed, but not what comparison reads: kept as stored
+        conn.execute(t.events.update().where(t.events.c.id == "e1").values(updated_at=t.utcnow()))
+    kept = compare_pending(store)
+    assert (kept.compared, kept.unchanged) == (0, 1)
+    with store.atomic() as conn:  # a comparison stored before input digests were kept
+        conn.execute(t.comparisons.update().values(inputs=None))
+        conn.execute(t.events.update().where(t.events.c.id == "e1").values(updated_at=t.utcnow()))
     again = compare_pending(store)
     assert again.compared == 1
     with store.read() as conn:

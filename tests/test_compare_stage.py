@@ -10,6 +10,7 @@ from storyline.cluster.events import cluster_pending
 from storyline.compare import stage
 from storyline.store import articles as article_repo
 from storyline.store import comparisons as repo
+from storyline.store import events as event_repo
 
 pytestmark = pytest.mark.slow
 
@@ -107,3 +108,67 @@ def test_readings_survive_the_store(store) -> None:
         analysis_repo.clear(conn, ["x"])
     with store.read() as conn:
         assert "x" not in analysis_repo.readings_of(conn, ["x", "y"])
+
+
+def test_an_event_whose_compared_articles_did_not_change_is_not_compared_again(store, monkeypatch) -> None:
+    """A syndicated copy joining an event marks it changed, but comparison reads only
+    originals: the stored comparison stands, nothing is loaded or embedded.  A report from
+    a third outlet changes the inputs and is compared.  (Before, every change compared
+    the whole event again: a stream compared a large event once per slice.)"""
+    from storyline.enrich.stage import enrich_pending
+    from storyline.ingest.stage import ingest_items
+    from storyline.model import ArticleInput
+
+    def add(items: dict[str, tuple[str, str]]) -> None:
+        inputs = [
+            ArticleInput(text=t, id=k, language="en", origin=k, source=s, published="2026-02-02")
+            for k, (t, s) in items.items()
+        ]
+        ingest_items(store, inputs)
+        enrich_pending(store, processes=1)
+        cluster_pending(store)
+
+    add({k: (t, f"Outlet {k}") for k, t in RESCUE.items()})
+    first = stage.compare_pending(store, processes=1)
+    assert first.compared == 1 and first.unchanged == 0
+    with store.read() as conn:
+        (event,) = set(event_repo.event_of_articles(conn, list(RESCUE)).values())
+        stored = repo.inputs_of(conn, event)
+    assert stored
+
+    add({"x-copy": (RESCUE["x"], "Outlet z")})
+    with store.read() as conn:
+        assert repo.pending_events(conn) == [event]  # the copy joined the event
+    real = stage.compare_event
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("an unchanged event was compared again")
+
+    monkeypatch.setattr(stage, "compare_event", must_not_run)
+    again = stage.compare_pending(store, processes=1)
+    assert (again.compared, again.unchanged) == (0, 1)
+    with store.read() as conn:
+        assert repo.pending_events(conn) == [] and repo.inputs_of(conn, event) == stored
+
+    monkeypatch.setattr(stage, "compare_event", real)
+    third = (
+        "Fourteen fishermen were rescued from a sinking trawler off Lisvara on Sunday, the coast guard said."
+    )
+    add({"w": (third, "Outlet w")})
+    with store.read() as conn:
+        assert event_repo.event_of_articles(conn, ["w"]) == {"w": event}
+    changed = stage.compare_pending(store, processes=1)
+    assert (changed.compared, changed.unchanged) == (1, 0)
+    with store.read() as conn:
+        assert repo.inputs_of(conn, event) != stored
+
+
+def test_the_inputs_digest_changes_with_what_comparison_reads() -> None:
+    articles = rescue_articles()
+    analysed = {a.id: "2026-02-02 10:00:00" for a in articles}
+    digest = stage.inputs_digest(articles, analysed, "2026-02-01")
+    assert stage.inputs_digest(articles, dict(analysed), "2026-02-01") == digest
+    assert stage.inputs_digest(articles, analysed, "2026-01-31") != digest  # the event's date
+    assert stage.inputs_digest(articles[:1], analysed, "2026-02-01") != digest  # the articles
+    again = {**analysed, "x": "2026-03-01 09:00:00"}  # an article analysed again
+    assert stage.inputs_digest(articles, again, "2026-02-01") != digest

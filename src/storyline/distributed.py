@@ -35,7 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from storyline.cluster.events import ClusterReport, cluster_pending
-from storyline.compare.stage import MIN_OUTLETS, CompareReport, comparable, compare_event, outlet_count
+from storyline.compare.stage import CompareReport, compare_event, event_inputs, settle_unneeded
 from storyline.enrich.stage import EnrichReport, analyze_articles, store_analyses
 from storyline.errors import StorylineError
 from storyline.model import Analysis, Comparison
@@ -140,16 +140,12 @@ def analyze_partition(db_url: str, ids: Sequence[str], model: str | None = None)
     return analyze_articles(articles, None, model)
 
 
-def compare_stored_event(db_url: str, event_id: str) -> Comparison | None:
-    """The comparison of one stored event; None when fewer than two outlets reported it."""
+def compare_stored_event(db_url: str, event_id: str, date: str | None, article_ids: list[str]) -> Comparison:
+    """The comparison of one stored event, over the articles the client chose."""
     with _worker_store(db_url).read() as conn:
-        row = comparison_repo.event_row(conn, event_id)
-        ids = comparison_repo.event_article_ids(conn, event_id)
-        articles = comparable(article_repo.get_many(conn, ids))
-        if row is None or outlet_count(articles) < MIN_OUTLETS:
-            return None
-        analyses = comparison_repo.analyses_of(conn, [a.id for a in articles])
-    return compare_event(event_id, articles, [analyses[a.id] for a in articles], row.date)
+        articles = article_repo.get_many(conn, article_ids)
+        analyses = comparison_repo.analyses_of(conn, article_ids)
+    return compare_event(event_id, articles, [analyses[a.id] for a in articles], date)
 
 
 # --- the client: one writer ----------------------------------------------------------------
@@ -267,38 +263,43 @@ def _merge_cluster(total: ClusterReport, part: ClusterReport) -> None:
 
 
 def _compare(client: Any, store: Store, url: str, progress: Progress, report: DistributedReport) -> None:
-    """Compare every changed event on the workers; store each result as it arrives."""
+    """Compare every changed event on the workers; store each result as it arrives.  The
+    client reads which articles each comparison takes and skips events whose inputs did
+    not change, as the single-process stage does."""
     from dask.distributed import as_completed
 
     with store.read() as conn:
         pending = comparison_repo.pending_events(conn)
-    futures = {client.submit(compare_stored_event, url, e, pure=False): e for e in pending}
+    futures: dict[Any, tuple[str, str | None]] = {}
     with progress.task("Comparing events (dask)", total=len(pending)) as task:
+        for event_id in pending:
+            with store.read() as conn:
+                inputs = event_inputs(conn, event_id)
+            if inputs.digest is None or inputs.unchanged:
+                settle_unneeded(store, event_id, inputs, report.compare)
+                task.advance()
+                continue
+            ids = [a.id for a in inputs.articles]
+            future = client.submit(compare_stored_event, url, event_id, inputs.date, ids, pure=False)
+            futures[future] = (event_id, inputs.digest)
         for future in as_completed(futures):
-            event_id = futures[future]
+            event_id, digest = futures[future]
             try:
                 comparison = future.result()
             except Exception as exc:  # the event stays pending for the next run
                 report.failures.append(Failure("comparison", [event_id], _error(exc)))
             else:
-                _store_comparison(store, event_id, comparison, report.compare)
+                _store_comparison(store, comparison, digest, report.compare)
             future.release()
             task.advance()
 
 
 def _store_comparison(
-    store: Store, event_id: str, comparison: Comparison | None, report: CompareReport
+    store: Store, comparison: Comparison, digest: str | None, report: CompareReport
 ) -> None:
     with store.atomic() as conn:
-        if comparison is None:
-            comparison_repo.clear(conn, event_id)
-        else:
-            comparison_repo.write(conn, comparison)
-        comparison_repo.mark_compared(conn, event_id)
-    if comparison is None:
-        report.skipped += 1
-        report.skipped_events.append(event_id)
-        return
+        comparison_repo.write(conn, comparison, digest)
+        comparison_repo.mark_compared(conn, comparison.event)
     report.compared += 1
     report.articles += len(comparison.omissions)  # one entry per compared article
     report.claims += len(comparison.claims)

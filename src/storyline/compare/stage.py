@@ -19,11 +19,20 @@ Comparison is a large share of a run's time (MiniLM over every claim unit), so w
 enough events it runs in worker processes, one event per task,
 while this process loads the next events and writes the finished ones in order.  An
 event whose comparison raises is reported and left pending; the others are stored.
+
+A stream changes an event many times: every slice that adds a report marks it for
+comparison again.  Each stored comparison keeps a digest of what it read (the compared
+articles, when each was analysed, the event's date), and an event whose digest has not
+changed is marked compared without loading or embedding anything: once an event holds
+MAX_ARTICLES articles with every outlet in, later reports from those outlets leave its
+comparison as it is (`bench/incremental.py` counts these).
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from spacy.tokens import Doc
+from sqlalchemy.engine import Connection
 
 from storyline.compare.claims import compare_claims, event_day, omissions, outlet_of
 from storyline.compare.framing import sourcing
@@ -64,6 +74,7 @@ class CompareReport:
     framing: int = 0
     seconds: float = 0.0
     articles: int = 0
+    unchanged: int = 0  # changed events whose compared articles and date had not changed
     skipped_events: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # event id → error; left pending
 
@@ -187,12 +198,23 @@ def compare_pending(store: Store, progress: Progress | None = None, processes: i
     return report
 
 
+def inputs_digest(articles: Sequence[Article], analysed: dict[str, str], date: str | None) -> str:
+    """What a comparison of these articles reads, as a digest: the comparison is a function
+    of the articles (text, outlet, publication date), of their analyses (which change
+    only when an article is analysed again) and of the event's date."""
+    fields = [
+        [a.id, a.content_hash, a.source, a.url, a.title, a.published, analysed.get(a.id)] for a in articles
+    ]
+    return hashlib.sha256(json.dumps([date, fields]).encode()).hexdigest()
+
+
 @dataclass
 class _Job:
     event_id: str
     articles: list[Article]
     analyses: list[Analysis]
     date: str | None
+    inputs: str | None = None
 
     def args(self) -> tuple:
         return (self.event_id, self.articles, self.analyses, self.date)
@@ -200,20 +222,49 @@ class _Job:
 
 def _load(store: Store, event_id: str, report: CompareReport) -> _Job | None:
     """What one event's comparison needs, or None (and the event marked) when it has
-    fewer than two outlets."""
+    fewer than two outlets or its stored comparison read the same inputs."""
     with store.read() as conn:
-        row = repo.event_row(conn, event_id)
-        articles = comparable(article_repo.get_many(conn, repo.event_article_ids(conn, event_id)))
-        enough = row is not None and outlet_count(articles) >= MIN_OUTLETS
-        analyses = repo.analyses_of(conn, [a.id for a in articles]) if enough else {}
-    if not enough:
-        with store.atomic() as conn:
+        inputs = event_inputs(conn, event_id)
+        needed = inputs.digest is not None and not inputs.unchanged
+        analyses = repo.analyses_of(conn, [a.id for a in inputs.articles]) if needed else {}
+    if not needed:
+        settle_unneeded(store, event_id, inputs, report)
+        return None
+    articles = inputs.articles
+    return _Job(event_id, articles, [analyses[a.id] for a in articles], inputs.date, inputs.digest)
+
+
+@dataclass
+class EventInputs:
+    """What one event's comparison reads, and whether it must run."""
+
+    date: str | None
+    articles: list[Article]
+    digest: str | None  # None: fewer than two outlets, nothing to compare
+    unchanged: bool = False  # the stored comparison read the same
+
+
+def event_inputs(conn: Connection, event_id: str) -> EventInputs:
+    row = repo.event_row(conn, event_id)
+    articles = comparable(article_repo.get_many(conn, repo.event_article_ids(conn, event_id)))
+    if row is None or outlet_count(articles) < MIN_OUTLETS:
+        return EventInputs(None, articles, None)
+    digest = inputs_digest(articles, repo.enriched_at(conn, [a.id for a in articles]), row.date)
+    return EventInputs(row.date, articles, digest, digest == repo.inputs_of(conn, event_id))
+
+
+def settle_unneeded(store: Store, event_id: str, inputs: EventInputs, report: CompareReport) -> None:
+    """Mark an event that needs no comparison run: its stored one stands (unchanged) or
+    it has fewer than two outlets (cleared)."""
+    with store.atomic() as conn:
+        if not inputs.unchanged:
             repo.clear(conn, event_id)
-            repo.mark_compared(conn, event_id)
+        repo.mark_compared(conn, event_id)
+    if inputs.unchanged:
+        report.unchanged += 1
+    else:
         report.skipped += 1
         report.skipped_events.append(event_id)
-        return None
-    return _Job(event_id, articles, [analyses[a.id] for a in articles], row.date)
 
 
 def _take(jobs: Iterator[_Job | None], articles: int) -> Iterator[_Job | None]:
@@ -233,7 +284,7 @@ def _finish(store: Store, job: _Job, future: Future | None, report: CompareRepor
         report.failed[job.event_id] = f"{type(exc).__name__}: {exc}"
         return
     with store.atomic() as conn:
-        repo.write(conn, comparison)
+        repo.write(conn, comparison, job.inputs)
         repo.mark_compared(conn, job.event_id)
     _count(report, comparison, len(job.articles))
 

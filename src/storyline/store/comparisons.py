@@ -94,8 +94,9 @@ def _link_speakers(analyses: Iterable[Analysis]) -> None:
                 q.speaker_local = local[q.speaker]
 
 
-def write(conn: Connection, comparison: Comparison) -> None:
-    """Replace the event's claims and comparison with these."""
+def write(conn: Connection, comparison: Comparison, inputs: str | None = None) -> None:
+    """Replace the event's claims and comparison with these; `inputs` is the digest of
+    what the comparison read."""
     clear(conn, comparison.event)
     rows = [
         {
@@ -120,8 +121,24 @@ def write(conn: Connection, comparison: Comparison) -> None:
         "sourcing": comparison.sourcing,
     }
     conn.execute(
-        t.comparisons.insert(), [{"event": comparison.event, "data": data, "updated_at": t.utcnow()}]
+        t.comparisons.insert(),
+        [{"event": comparison.event, "data": data, "updated_at": t.utcnow(), "inputs": inputs}],
     )
+
+
+def inputs_of(conn: Connection, event_id: str) -> str | None:
+    """The input digest of the event's stored comparison (None: none stored, or made
+    before digests were kept)."""
+    query = sa.select(t.comparisons.c.inputs).where(t.comparisons.c.event == event_id)
+    return conn.scalars(query).first()
+
+
+def enriched_at(conn: Connection, article_ids: Iterable[str]) -> dict[str, str]:
+    """When each article was last analysed, as text: analysing again changes what
+    comparison reads."""
+    a = t.articles
+    rows = conn.execute(sa.select(a.c.id, a.c.enriched_at).where(a.c.id.in_(list(article_ids))))
+    return {row.id: str(row.enriched_at) for row in rows}
 
 
 def clear(conn: Connection, event_id: str) -> None:

@@ -80,6 +80,13 @@ def v7_stored_search_vectors(conn: Connection) -> None:
         search.install(conn, replace=True)
 
 
+def v8_comparison_inputs(conn: Connection) -> None:
+    """Comparisons keep a digest of their inputs; those made before have none and are
+    compared again the next time their event changes."""
+    if "inputs" not in {c["name"] for c in sa.inspect(conn).get_columns("comparisons")}:
+        conn.execute(sa.text("ALTER TABLE comparisons ADD COLUMN inputs VARCHAR(64)"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     v1_initial,
     v2_full_text_search,
@@ -88,6 +95,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     v5_readings,
     v6_precise_timerefs,
     v7_stored_search_vectors,
+    v8_comparison_inputs,
 ]
 
 

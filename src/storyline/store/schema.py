@@ -251,6 +251,9 @@ comparisons = sa.Table(
     _id("event", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("data", sa.JSON, nullable=False),  # quote_matches, omissions, framing, sourcing
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    # Digest of what the comparison read (storyline.compare.stage.inputs_digest): an event
+    # that changed without changing these is not compared again.
+    sa.Column("inputs", sa.String(64)),
 )
 
 # What happened to every input of every run: the "ingested N, skipped M" report, kept.
