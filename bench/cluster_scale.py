@@ -69,6 +69,15 @@ def _offset(key: str, modulo: int) -> int:
 def replay(article: Article, f: ArticleFeatures, group: str, copy: int) -> tuple[Article, ArticleFeatures]:
     """Copy `copy` of an article: new id, dates moved to its group's synthetic day."""
     day = EPOCH + timedelta(days=copy * REPLAY_SHIFT_DAYS + _offset(group, 28) + _offset(article.id, 3))
+    return _moved(article, f, copy, day, keep_lede=True)
+
+
+def _moved(
+    article: Article, f: ArticleFeatures, copy: int, day: date, keep_lede: bool
+) -> tuple[Article, ArticleFeatures]:
+    """The article and its features as copy `copy`, dated `day`; a lede date stays one
+    when `keep_lede`, else the day is a publication date's."""
+    lede = keep_lede and f.date_source == "lede"
     new_id = f"r{copy:04d}-{article.id}"
     moved = dataclasses.replace(article, id=new_id, published=day.isoformat(), duplicate_of=None)
     features = dataclasses.replace(
@@ -77,8 +86,8 @@ def replay(article: Article, f: ArticleFeatures, group: str, copy: int) -> tuple
         published=day.isoformat(),
         event_date=day.isoformat(),
         granularity="day",
-        date_source="lede" if f.date_source == "lede" else "published",
-        date_confidence=1.0 if f.date_source == "lede" else 0.4,
+        date_source="lede" if lede else "published",
+        date_confidence=1.0 if lede else 0.4,
         context=[],
         duplicate_of=None,
         computed_at="9999",  # fresh: clustering reuses these instead of recomputing
@@ -100,22 +109,7 @@ def replay_dense(
     article: Article, f: ArticleFeatures, index: int, copy: int
 ) -> tuple[Article, ArticleFeatures]:
     """Copy `copy` of the index-th article, dated as `bench/throughput.py` dates replays."""
-    day = EPOCH + timedelta(days=index // 4 + copy)
-    new_id = f"r{copy:04d}-{article.id}"
-    moved = dataclasses.replace(article, id=new_id, published=day.isoformat(), duplicate_of=None)
-    features = dataclasses.replace(
-        f,
-        article=new_id,
-        published=day.isoformat(),
-        event_date=day.isoformat(),
-        granularity="day",
-        date_source="published",
-        date_confidence=0.4,
-        context=[],
-        duplicate_of=None,
-        computed_at="9999",
-    )
-    return moved, features
+    return _moved(article, f, copy, EPOCH + timedelta(days=index // 4 + copy), keep_lede=False)
 
 
 def build(path: Path, size: int, large_events: bool = False) -> None:

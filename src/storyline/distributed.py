@@ -35,7 +35,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from storyline.cluster.events import ClusterReport, cluster_pending
-from storyline.compare.stage import CompareReport, compare_event, event_inputs, settle_unneeded
+from storyline.compare.stage import (
+    CompareReport,
+    compare_event,
+    event_inputs,
+    settle_unneeded,
+    store_comparison,
+)
 from storyline.enrich.stage import EnrichReport, analyze_articles, store_analyses
 from storyline.errors import StorylineError
 from storyline.model import Analysis, Comparison
@@ -275,7 +281,7 @@ def _compare(client: Any, store: Store, url: str, progress: Progress, report: Di
         for event_id in pending:
             with store.read() as conn:
                 inputs = event_inputs(conn, event_id)
-            if inputs.digest is None or inputs.unchanged:
+            if not inputs.needed:
                 settle_unneeded(store, event_id, inputs, report.compare)
                 task.advance()
                 continue
@@ -289,21 +295,7 @@ def _compare(client: Any, store: Store, url: str, progress: Progress, report: Di
             except Exception as exc:  # the event stays pending for the next run
                 report.failures.append(Failure("comparison", [event_id], _error(exc)))
             else:
-                _store_comparison(store, comparison, digest, report.compare)
+                articles = len(comparison.omissions)  # one entry per compared article
+                store_comparison(store, comparison, digest, report.compare, articles)
             future.release()
             task.advance()
-
-
-def _store_comparison(
-    store: Store, comparison: Comparison, digest: str | None, report: CompareReport
-) -> None:
-    with store.atomic() as conn:
-        comparison_repo.write(conn, comparison, digest)
-        comparison_repo.mark_compared(conn, comparison.event)
-    report.compared += 1
-    report.articles += len(comparison.omissions)  # one entry per compared article
-    report.claims += len(comparison.claims)
-    report.shared += sum(c.status == "shared" for c in comparison.claims)
-    report.contradicted += sum(c.status == "contradicted" for c in comparison.claims)
-    report.quote_matches += len(comparison.quote_matches)
-    report.framing += sum(f.kind == "loaded-own-voice" for f in comparison.framing)

@@ -225,9 +225,8 @@ def _load(store: Store, event_id: str, report: CompareReport) -> _Job | None:
     fewer than two outlets or its stored comparison read the same inputs."""
     with store.read() as conn:
         inputs = event_inputs(conn, event_id)
-        needed = inputs.digest is not None and not inputs.unchanged
-        analyses = repo.analyses_of(conn, [a.id for a in inputs.articles]) if needed else {}
-    if not needed:
+        analyses = repo.analyses_of(conn, [a.id for a in inputs.articles]) if inputs.needed else {}
+    if not inputs.needed:
         settle_unneeded(store, event_id, inputs, report)
         return None
     articles = inputs.articles
@@ -242,6 +241,10 @@ class EventInputs:
     articles: list[Article]
     digest: str | None  # None: fewer than two outlets, nothing to compare
     unchanged: bool = False  # the stored comparison read the same
+
+    @property
+    def needed(self) -> bool:
+        return self.digest is not None and not self.unchanged
 
 
 def event_inputs(conn: Connection, event_id: str) -> EventInputs:
@@ -283,13 +286,17 @@ def _finish(store: Store, job: _Job, future: Future | None, report: CompareRepor
     except Exception as exc:  # one event's failure must not lose the others
         report.failed[job.event_id] = f"{type(exc).__name__}: {exc}"
         return
+    store_comparison(store, comparison, job.inputs, report, len(job.articles))
+
+
+def store_comparison(
+    store: Store, comparison: Comparison, digest: str | None, report: CompareReport, articles: int
+) -> None:
+    """Write one finished comparison with the digest of its inputs, mark its event
+    compared and count it; the single-process stage and the Dask client both store here."""
     with store.atomic() as conn:
-        repo.write(conn, comparison, job.inputs)
-        repo.mark_compared(conn, job.event_id)
-    _count(report, comparison, len(job.articles))
-
-
-def _count(report: CompareReport, comparison: Comparison, articles: int) -> None:
+        repo.write(conn, comparison, digest)
+        repo.mark_compared(conn, comparison.event)
     report.compared += 1
     report.articles += articles
     report.claims += len(comparison.claims)
