@@ -522,7 +522,10 @@ def oracle_pairs(corpus: Corpus, enriched: Enriched) -> tuple[np.ndarray, np.nda
     features = features_of(enriched)
     rows, labels = [], []
     for a in processing_order(enriched):
-        f, v = features[a.id], enriched.vectors[a.id]
+        f = features[a.id]
+        if f.duplicate_of:  # clustering never decides a copy: it follows its original
+            continue
+        v = enriched.vectors[a.id]
         for event_id in clusterer.candidates(f, v):
             values = pair_features(f, v, clusterer.events[event_id])
             if values["similarity"] < HARD_PAIR_SIMILARITY:

@@ -68,6 +68,7 @@ def feed(folder: Path, parts: list[list[dict]], db: Path) -> dict:
                 work["events compared"] += result.compared
                 work["articles compared"] += result.articles
                 work["events unchanged"] += result.unchanged
+                work["texts embedded"] += result.embedded
     store.close()
     return {"seconds": dict(seconds), "work": dict(work)}
 
@@ -95,15 +96,15 @@ def main() -> int:
     print(f"# python bench/incremental.py --articles {args.articles} --batches {counts}")
     print(
         "| batches | articles ingested | ingest s | enrich s | cluster s | compare s | total s "
-        "| events compared | articles compared | events unchanged, skipped |"
+        "| events compared | articles compared | events unchanged, skipped | texts embedded |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for batches, result in rows:
         s, w = result["seconds"], result["work"]
         times = " | ".join(f"{s.get(name, 0.0):.1f}" for name in STAGES)
         print(
             f"| {batches} | {w.get('articles ingested', 0)} | {times} | {sum(s.values()):.1f} | {w.get('events compared', 0)} "
-            f"| {w.get('articles compared', 0)} | {w.get('events unchanged', 0)} |"
+            f"| {w.get('articles compared', 0)} | {w.get('events unchanged', 0)} | {w.get('texts embedded', 0)} |"
         )
     return 0
 

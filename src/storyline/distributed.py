@@ -37,14 +37,17 @@ import sqlalchemy as sa
 from storyline.cluster.events import ClusterReport, cluster_pending
 from storyline.compare.stage import (
     CompareReport,
-    compare_event,
+    Outcome,
+    compare_kept,
     event_inputs,
+    prune_kept,
     settle_unneeded,
     store_comparison,
 )
+from storyline.enrich.embed import MODEL_NAME
 from storyline.enrich.stage import EnrichReport, analyze_articles, store_analyses
 from storyline.errors import StorylineError
-from storyline.model import Analysis, Comparison
+from storyline.model import Analysis
 from storyline.pipeline import Failure, ProcessReport
 from storyline.progress import Progress
 from storyline.store import articles as article_repo
@@ -146,12 +149,14 @@ def analyze_partition(db_url: str, ids: Sequence[str], model: str | None = None)
     return analyze_articles(articles, None, model)
 
 
-def compare_stored_event(db_url: str, event_id: str, date: str | None, article_ids: list[str]) -> Comparison:
-    """The comparison of one stored event, over the articles the client chose."""
+def compare_stored_event(db_url: str, event_id: str, date: str | None, article_ids: list[str]) -> Outcome:
+    """The comparison of one stored event, over the articles the client chose, with the
+    kept vectors to write (the client writes)."""
     with _worker_store(db_url).read() as conn:
         articles = article_repo.get_many(conn, article_ids)
         analyses = comparison_repo.analyses_of(conn, article_ids)
-    return compare_event(event_id, articles, [analyses[a.id] for a in articles], date)
+        kept = comparison_repo.kept_vectors(conn, article_ids, MODEL_NAME)
+    return compare_kept(event_id, articles, [analyses[a.id] for a in articles], date, kept)
 
 
 # --- the client: one writer ----------------------------------------------------------------
@@ -291,11 +296,12 @@ def _compare(client: Any, store: Store, url: str, progress: Progress, report: Di
         for future in as_completed(futures):
             event_id, digest = futures[future]
             try:
-                comparison = future.result()
+                outcome = future.result()
             except Exception as exc:  # the event stays pending for the next run
                 report.failures.append(Failure("comparison", [event_id], _error(exc)))
             else:
-                articles = len(comparison.omissions)  # one entry per compared article
-                store_comparison(store, comparison, digest, report.compare, articles)
+                articles = len(outcome.comparison.omissions)  # one entry per compared article
+                store_comparison(store, outcome, digest, report.compare, articles)
             future.release()
             task.advance()
+    prune_kept(store)

@@ -25,7 +25,9 @@ comparison again.  Each stored comparison keeps a digest of what it read (the co
 articles, when each was analysed, the event's date), and an event whose digest has not
 changed is marked compared without loading or embedding anything: once an event holds
 MAX_ARTICLES articles with every outlet in, later reports from those outlets leave its
-comparison as it is (`bench/incremental.py` counts these).
+comparison as it is (`bench/incremental.py` counts these).  An event that did change is
+compared again, but each compared article keeps the vectors of its claim units and quote
+pieces (`compare.vectors`), so only the new reports' texts are embedded.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import numpy as np
 from spacy.tokens import Doc
@@ -47,10 +50,12 @@ from storyline.compare.claims import compare_claims, event_day, omissions, outle
 from storyline.compare.framing import sourcing
 from storyline.compare.quotes import match_quotes
 from storyline.compare.reading import read_for_comparison
+from storyline.compare.vectors import KEEP_DAYS, VectorCache, pack, unpack
 from storyline.model import Analysis, Article, Comparison
 from storyline.progress import Progress
 from storyline.store import articles as article_repo
 from storyline.store import comparisons as repo
+from storyline.store import schema
 from storyline.store.db import Store
 from storyline.workers import MIN_ARTICLES_FOR_POOL, pool_size, worker_pool
 
@@ -75,6 +80,7 @@ class CompareReport:
     seconds: float = 0.0
     articles: int = 0
     unchanged: int = 0  # changed events whose compared articles and date had not changed
+    embedded: int = 0  # texts (claim units, quote pieces) sent to the model; the rest were kept
     skipped_events: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # event id → error; left pending
 
@@ -112,18 +118,10 @@ def default_embed(texts: Sequence[str]) -> np.ndarray:
     return embed(texts)
 
 
-def memoized(embed: Embed) -> Embed:
-    """The embedding function with a cache for one event: claim units and quote pieces
-    often repeat the same sentence, and embedding is most of the stage's time."""
-    cache: dict[str, np.ndarray] = {}
+def _model() -> tuple[str, int]:
+    from storyline.enrich.embed import EMBEDDING_DIM, MODEL_NAME
 
-    def cached(texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in cache]
-        if missing:
-            cache.update(zip(missing, embed(missing), strict=True))
-        return np.stack([cache[t] for t in texts]) if texts else embed([])
-
-    return cached
+    return MODEL_NAME, EMBEDDING_DIM
 
 
 def compare_event(
@@ -137,11 +135,13 @@ def compare_event(
 
     Duplicates are dropped first.  Enrichment kept what the parse says (unit readings,
     framing); an article enriched before they were kept is parsed here.  `embed` may be
-    given to test with another embedding; by default MiniLM embeds."""
+    given to test with another embedding, or a `VectorCache` holding kept vectors; by
+    default MiniLM embeds.  Claim units and quote pieces often repeat one sentence, so
+    each text is embedded once per event."""
     by_id = {a.article: a for a in analyses}
     articles = comparable(articles)
     analyses = read_missing(articles, [by_id.get(a.id) or Analysis(article=a.id) for a in articles])
-    embed = memoized(embed or default_embed)
+    embed = embed if isinstance(embed, VectorCache) else VectorCache(embed or default_embed)
     day = event_day(event_date, [a.published for a in articles])
     claims, _ = compare_claims(event_id, articles, analyses, day, embed)
     outlets = {a.id: outlet_of(a) for a in articles}
@@ -154,6 +154,34 @@ def compare_event(
         framing=[f for an in analyses for f in an.framing or ()],
         sourcing={an.article: sourcing(an) for an in analyses},
     )
+
+
+@dataclass
+class Outcome:
+    """One event's comparison and the kept vectors to write with it (article → row)."""
+
+    comparison: Comparison
+    kept: dict[str, bytes] = field(default_factory=dict)
+    embedded: int = 0
+
+
+def compare_kept(
+    event_id: str,
+    articles: Sequence[Article],
+    analyses: Sequence[Analysis],
+    event_date: str | None = None,
+    kept: dict[str, bytes] | None = None,
+) -> Outcome:
+    """`compare_event` with the articles' kept vectors (rows as stored), returning the
+    rows that changed: what a worker runs for the stage."""
+    _, dim = _model()
+    stored = {a: unpack(data, dim) for a, data in (kept or {}).items()}
+    cache = VectorCache(default_embed, stored.values())
+    comparison = compare_event(event_id, articles, analyses, event_date, embed=cache)
+    by_id = {an.article: an for an in analyses}
+    chosen = comparable(articles)
+    rows = cache.rows(chosen, [by_id.get(a.id) or Analysis(article=a.id) for a in chosen], stored)
+    return Outcome(comparison, {a: pack(row) for a, row in rows.items()}, cache.embedded)
 
 
 def read_missing(articles: Sequence[Article], analyses: list[Analysis]) -> list[Analysis]:
@@ -187,15 +215,22 @@ def compare_pending(store: Store, progress: Progress | None = None, processes: i
                 if job is None:
                     task.advance()
                     continue
-                window.append((job, pool.submit(compare_event, *job.args()) if pool else None))
+                window.append((job, pool.submit(compare_kept, *job.args()) if pool else None))
                 if len(window) > (EVENTS_AHEAD if pool else 0):
                     _finish(store, *window.popleft(), report)
                     task.advance()
             while window:
                 _finish(store, *window.popleft(), report)
                 task.advance()
+    prune_kept(store)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def prune_kept(store: Store) -> None:
+    """Drop kept vectors no comparison rewrote for KEEP_DAYS (`compare.vectors`)."""
+    with store.atomic() as conn:
+        repo.prune_vectors(conn, schema.utcnow() - timedelta(days=KEEP_DAYS))
 
 
 def inputs_digest(articles: Sequence[Article], analysed: dict[str, str], date: str | None) -> str:
@@ -215,9 +250,10 @@ class _Job:
     analyses: list[Analysis]
     date: str | None
     inputs: str | None = None
+    kept: dict[str, bytes] = field(default_factory=dict)
 
     def args(self) -> tuple:
-        return (self.event_id, self.articles, self.analyses, self.date)
+        return (self.event_id, self.articles, self.analyses, self.date, self.kept)
 
 
 def _load(store: Store, event_id: str, report: CompareReport) -> _Job | None:
@@ -225,12 +261,16 @@ def _load(store: Store, event_id: str, report: CompareReport) -> _Job | None:
     fewer than two outlets or its stored comparison read the same inputs."""
     with store.read() as conn:
         inputs = event_inputs(conn, event_id)
-        analyses = repo.analyses_of(conn, [a.id for a in inputs.articles]) if inputs.needed else {}
+        if not inputs.needed:
+            analyses, kept = {}, {}
+        else:
+            ids = [a.id for a in inputs.articles]
+            analyses, kept = repo.analyses_of(conn, ids), repo.kept_vectors(conn, ids, _model()[0])
     if not inputs.needed:
         settle_unneeded(store, event_id, inputs, report)
         return None
     articles = inputs.articles
-    return _Job(event_id, articles, [analyses[a.id] for a in articles], inputs.date, inputs.digest)
+    return _Job(event_id, articles, [analyses[a.id] for a in articles], inputs.date, inputs.digest, kept)
 
 
 @dataclass
@@ -282,22 +322,26 @@ def _take(jobs: Iterator[_Job | None], articles: int) -> Iterator[_Job | None]:
 
 def _finish(store: Store, job: _Job, future: Future | None, report: CompareReport) -> None:
     try:
-        comparison = future.result() if future is not None else compare_event(*job.args())
+        outcome = future.result() if future is not None else compare_kept(*job.args())
     except Exception as exc:  # one event's failure must not lose the others
         report.failed[job.event_id] = f"{type(exc).__name__}: {exc}"
         return
-    store_comparison(store, comparison, job.inputs, report, len(job.articles))
+    store_comparison(store, outcome, job.inputs, report, len(job.articles))
 
 
 def store_comparison(
-    store: Store, comparison: Comparison, digest: str | None, report: CompareReport, articles: int
+    store: Store, outcome: Outcome, digest: str | None, report: CompareReport, articles: int
 ) -> None:
-    """Write one finished comparison with the digest of its inputs, mark its event
-    compared and count it; the single-process stage and the Dask client both store here."""
+    """Write one finished comparison with the digest of its inputs and its articles' kept
+    vectors, mark its event compared and count it; the single-process stage and the Dask
+    client both store here."""
+    comparison = outcome.comparison
     with store.atomic() as conn:
         repo.write(conn, comparison, digest)
+        repo.keep_vectors(conn, outcome.kept, _model()[0])
         repo.mark_compared(conn, comparison.event)
     report.compared += 1
+    report.embedded += outcome.embedded
     report.articles += articles
     report.claims += len(comparison.claims)
     report.shared += sum(c.status == "shared" for c in comparison.claims)

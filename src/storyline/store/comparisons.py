@@ -141,6 +141,32 @@ def enriched_at(conn: Connection, article_ids: Iterable[str]) -> dict[str, str]:
     return {row.id: str(row.enriched_at) for row in rows}
 
 
+def kept_vectors(conn: Connection, article_ids: Iterable[str], model: str) -> dict[str, bytes]:
+    """The kept unit vectors of these articles (storyline.compare.vectors), as stored."""
+    u = t.unit_vectors
+    ids = list(article_ids)
+    rows = conn.execute(sa.select(u.c.article, u.c.data).where(u.c.article.in_(ids), u.c.model == model))
+    return {row.article: row.data for row in rows}
+
+
+def keep_vectors(conn: Connection, rows: dict[str, bytes], model: str) -> None:
+    """Replace these articles' kept unit vectors."""
+    if not rows:
+        return
+    u = t.unit_vectors
+    conn.execute(u.delete().where(u.c.article.in_(list(rows))))
+    now = t.utcnow()
+    conn.execute(
+        u.insert(), [{"article": a, "model": model, "data": data, "kept_at": now} for a, data in rows.items()]
+    )
+
+
+def prune_vectors(conn: Connection, before: Any) -> int:
+    """Drop kept unit vectors last written before `before`; returns how many."""
+    u = t.unit_vectors
+    return conn.execute(u.delete().where(u.c.kept_at < before)).rowcount or 0
+
+
 def clear(conn: Connection, event_id: str) -> None:
     conn.execute(t.claims.delete().where(t.claims.c.event == event_id))
     conn.execute(t.comparisons.delete().where(t.comparisons.c.event == event_id))

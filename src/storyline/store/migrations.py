@@ -87,6 +87,12 @@ def v8_comparison_inputs(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE comparisons ADD COLUMN inputs VARCHAR(64)"))
 
 
+def v9_unit_vectors(conn: Connection) -> None:
+    """The table of kept claim-unit and quote-piece vectors; events compared before it
+    embed everything once more the next time they change."""
+    schema.unit_vectors.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     v1_initial,
     v2_full_text_search,
@@ -96,6 +102,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     v6_precise_timerefs,
     v7_stored_search_vectors,
     v8_comparison_inputs,
+    v9_unit_vectors,
 ]
 
 

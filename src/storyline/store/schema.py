@@ -172,6 +172,17 @@ readings = sa.Table(
     sa.Column("framing", sa.JSON, nullable=False),
 )
 
+# Claim-unit and quote-piece vectors one comparison embedded, kept per article so an event
+# compared again embeds only new texts; see storyline.compare.vectors for the layout.
+unit_vectors = sa.Table(
+    "unit_vectors",
+    metadata,
+    _id("article", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("model", sa.String(100), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),  # 8-byte text keys, then float16 rows
+    sa.Column("kept_at", sa.DateTime, nullable=False, index=True),
+)
+
 # What clustering decides with, derived from enrichment: event date, kind, place, actors.
 article_features = sa.Table(
     "article_features",
