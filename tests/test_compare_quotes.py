@@ -157,3 +157,31 @@ def test_pair_score_skips_only_fuzzy_work_that_cannot_matter() -> None:
             assert pruned == pytest.approx(full, abs=1e-5)
         else:
             assert pruned < needed
+
+
+def test_the_cosine_bound_drops_only_pairs_that_cannot_score() -> None:
+    """Pairs are dropped on a bound from one matrix product before the per-pair scoring
+    (which was most of a re-compared event's time); the scores kept must be exactly those
+    of scoring every pair one by one."""
+    from storyline.compare import quotes as q
+
+    rng = np.random.default_rng(7)
+    words = ["navy", "talks", "trust", "ships", "deepen", "widen", "scope", "sea", "drills", "peace"]
+    cands, vectors = [], {}
+    for n in range(40):
+        texts = [" ".join(rng.choice(words, size=4)) + f" {n} {k}" for k in range(int(rng.integers(1, 4)))]
+        for t in texts:
+            v = rng.normal(size=16) + (3 if n % 5 == 0 else 0)  # a few quotes close together
+            vectors[t] = (v / np.linalg.norm(v)).astype(np.float32)
+        cands.append(q._Candidate(quote(f"q{n}", f"a{n}", texts[0], None), MIRA, f"o{n}", texts))
+    pairs = [(i, j, (0.72, 0.8)[(i + j) % 2]) for i in range(40) for j in range(i + 1, 40)]
+    brute = {}
+    for i, j, needed in pairs:
+        a = np.stack([vectors[p] for p in cands[i].pieces])
+        b = np.stack([vectors[p] for p in cands[j].pieces])
+        score = q.pair_score(a, b, (cands[i].pieces, cands[j].pieces), needed)
+        if score >= needed:
+            brute[(i, j)] = score
+    assert brute  # the setup has pairs that score
+    assert q._scored_pairs(cands, pairs, vectors) == brute
+    assert q._scored_pairs(cands, [], vectors) == {}

@@ -35,6 +35,10 @@ LOOSE_SPEAKER_SCORE = 0.8  # one speaker an organisation or unnamed: the words m
 MIN_PIECE_WORDS = 3  # shorter fragments ("decisively") say too little to match on
 SPLIT_ABOVE_WORDS = 10  # a quote this short is matched whole; longer ones also by clause
 LEXICAL_WEIGHT = 0.5  # score = max(cosine, blend of cosine and fuzzy overlap)
+# One matrix product may round a dot product differently from another: the bound that
+# drops a pair before scoring it keeps this margin, so it never drops one that scores.
+_BOUND_SLACK = 1e-4
+_BLOCK_ROWS = 1024  # piece rows per block of the all-pairs cosine bound
 
 SpeakerRelation = Literal["same", "different", "unknown"]
 _PIECE_SPLIT_RE = re.compile(r"\s*(?:[,;:.!?—–]|\band\b|\bbut\b)\s*")
@@ -187,19 +191,39 @@ def _eligible_pairs(cands: list[_Candidate]) -> list[tuple[int, int, float]]:
 def _scored_pairs(
     cands: list[_Candidate], pairs: list[tuple[int, int, float]], vectors: dict[str, np.ndarray]
 ) -> dict[tuple[int, int], float]:
-    matrices: dict[int, np.ndarray] = {}
-
-    def matrix(i: int) -> np.ndarray:
-        if i not in matrices:
-            matrices[i] = np.stack([vectors[p] for p in cands[i].pieces])
-        return matrices[i]
-
+    """The pairs that reach the score they need, with their scores.  A pair's score is at
+    most the blend of its best piece cosine with a perfect fuzzy overlap, so a pair whose
+    best cosine cannot get there is dropped on one matrix product for all pairs; only
+    the rest are scored one by one (`pair_score`, whose per-pair numpy calls were most of
+    a re-compared event's time once its vectors were kept)."""
+    quotes = sorted({k for i, j, _ in pairs for k in (i, j)})
+    matrices = {i: np.stack([vectors[p] for p in cands[i].pieces]) for i in quotes}
+    best = _best_cosines([matrices[i] for i in quotes])
+    row = {q: n for n, q in enumerate(quotes)}
     scored: dict[tuple[int, int], float] = {}
     for i, j, needed in pairs:
-        score = pair_score(matrix(i), matrix(j), (cands[i].pieces, cands[j].pieces), needed)
+        if (1 - LEXICAL_WEIGHT) * best[row[i], row[j]] + LEXICAL_WEIGHT < needed - _BOUND_SLACK:
+            continue
+        score = pair_score(matrices[i], matrices[j], (cands[i].pieces, cands[j].pieces), needed)
         if score >= needed:
             scored[(i, j)] = score
     return scored
+
+
+def _best_cosines(matrices: list[np.ndarray]) -> np.ndarray:
+    """For every two quotes, the best cosine between a piece of one and a piece of the
+    other (quote × quote), a block of rows at a time so memory stays linear in pieces."""
+    if not matrices:
+        return np.zeros((0, 0), dtype=np.float32)
+    pieces = np.concatenate(matrices)
+    starts = np.cumsum([0] + [len(m) for m in matrices[:-1]])
+    by_piece = np.concatenate(
+        [
+            np.maximum.reduceat(pieces[first : first + _BLOCK_ROWS] @ pieces.T, starts, axis=1)
+            for first in range(0, len(pieces), _BLOCK_ROWS)
+        ]
+    )
+    return np.maximum.reduceat(by_piece, starts, axis=0)
 
 
 def _one_person(a: _Candidate, b: _Candidate) -> bool:
