@@ -18,6 +18,7 @@ from storyline import api
 from storyline import distributed as dist
 from storyline.cli import app
 from storyline.store import articles as article_repo
+from storyline.store import comparisons as comparison_repo
 from storyline.store import events as event_repo
 from storyline.store.db import Store
 
@@ -68,6 +69,13 @@ def claims_of(store: Store) -> list[tuple]:
     return sorted((c["text"], c["status"]) for cmp in exported["comparisons"] for c in cmp["claims"])
 
 
+def kept_of(store: Store) -> dict[str, bytes]:
+    """Every article's kept unit vectors (compare.vectors), as stored."""
+    with store.read() as conn:
+        ids = [a.id for a in article_repo.iter_all(conn)]
+        return comparison_repo.kept_vectors(conn, ids, "all-MiniLM-L6-v2")
+
+
 def test_dask_run_gives_the_single_process_events(scheduler, make_store, tmp_path, monkeypatch) -> None:
     meta = demo_subset(tmp_path)
     local = ingested(make_store(), meta)
@@ -84,6 +92,7 @@ def test_dask_run_gives_the_single_process_events(scheduler, make_store, tmp_pat
     assert report.enrich.enriched == len(SUBSET) - 1  # the syndicated copy is passed over
     assert events_of(remote) == expected
     assert claims_of(remote) == claims_of(local)
+    assert kept_of(remote).keys() == kept_of(local).keys() != set()  # workers' vectors are kept too
 
     def model_loads() -> tuple[int, int]:
         from storyline.enrich import embed, nlp

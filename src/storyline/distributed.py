@@ -47,7 +47,7 @@ from storyline.compare.stage import (
 from storyline.enrich.embed import MODEL_NAME
 from storyline.enrich.stage import EnrichReport, analyze_articles, store_analyses
 from storyline.errors import StorylineError
-from storyline.model import Analysis
+from storyline.model import Analysis, Article
 from storyline.pipeline import Failure, ProcessReport
 from storyline.progress import Progress
 from storyline.store import articles as article_repo
@@ -149,14 +149,15 @@ def analyze_partition(db_url: str, ids: Sequence[str], model: str | None = None)
     return analyze_articles(articles, None, model)
 
 
-def compare_stored_event(db_url: str, event_id: str, date: str | None, article_ids: list[str]) -> Outcome:
-    """The comparison of one stored event, over the articles the client chose, with the
+def compare_stored_event(db_url: str, event_id: str, date: str | None, articles: list[Article]) -> Outcome:
+    """The comparison of one stored event over the articles the client chose (and read,
+    to digest them: they travel with the task rather than being read twice), with the
     kept vectors to write (the client writes)."""
+    ids = [a.id for a in articles]
     with _worker_store(db_url).read() as conn:
-        articles = article_repo.get_many(conn, article_ids)
-        analyses = comparison_repo.analyses_of(conn, article_ids)
-        kept = comparison_repo.kept_vectors(conn, article_ids, MODEL_NAME)
-    return compare_kept(event_id, articles, [analyses[a.id] for a in articles], date, kept)
+        analyses = comparison_repo.analyses_of(conn, ids)
+        kept = comparison_repo.kept_vectors(conn, ids, MODEL_NAME)
+    return compare_kept(event_id, articles, [analyses[i] for i in ids], date, kept)
 
 
 # --- the client: one writer ----------------------------------------------------------------
@@ -290,8 +291,9 @@ def _compare(client: Any, store: Store, url: str, progress: Progress, report: Di
                 settle_unneeded(store, event_id, inputs, report.compare)
                 task.advance()
                 continue
-            ids = [a.id for a in inputs.articles]
-            future = client.submit(compare_stored_event, url, event_id, inputs.date, ids, pure=False)
+            future = client.submit(
+                compare_stored_event, url, event_id, inputs.date, inputs.articles, pure=False
+            )
             futures[future] = (event_id, inputs.digest)
         for future in as_completed(futures):
             event_id, digest = futures[future]
