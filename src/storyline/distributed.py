@@ -282,7 +282,7 @@ def _compare(client: Any, store: Store, url: str, progress: Progress, report: Di
 
     with store.read() as conn:
         pending = comparison_repo.pending_events(conn)
-    futures: dict[Any, tuple[str, str | None]] = {}
+    futures: dict[Any, tuple[str, str | None, int]] = {}
     with progress.task("Comparing events (dask)", total=len(pending)) as task:
         for event_id in pending:
             with store.read() as conn:
@@ -294,15 +294,14 @@ def _compare(client: Any, store: Store, url: str, progress: Progress, report: Di
             future = client.submit(
                 compare_stored_event, url, event_id, inputs.date, inputs.articles, pure=False
             )
-            futures[future] = (event_id, inputs.digest)
+            futures[future] = (event_id, inputs.digest, len(inputs.articles))
         for future in as_completed(futures):
-            event_id, digest = futures[future]
+            event_id, digest, articles = futures[future]
             try:
                 outcome = future.result()
             except Exception as exc:  # the event stays pending for the next run
                 report.failures.append(Failure("comparison", [event_id], _error(exc)))
             else:
-                articles = len(outcome.comparison.omissions)  # one entry per compared article
                 store_comparison(store, outcome, digest, report.compare, articles)
             future.release()
             task.advance()

@@ -51,6 +51,7 @@ from storyline.compare.framing import sourcing
 from storyline.compare.quotes import match_quotes
 from storyline.compare.reading import read_for_comparison
 from storyline.compare.vectors import KEEP_DAYS, VectorCache, pack, unpack
+from storyline.enrich.embed import EMBEDDING_DIM, MODEL_NAME
 from storyline.model import Analysis, Article, Comparison
 from storyline.progress import Progress
 from storyline.store import articles as article_repo
@@ -118,12 +119,6 @@ def default_embed(texts: Sequence[str]) -> np.ndarray:
     return embed(texts)
 
 
-def _model() -> tuple[str, int]:
-    from storyline.enrich.embed import EMBEDDING_DIM, MODEL_NAME
-
-    return MODEL_NAME, EMBEDDING_DIM
-
-
 def compare_event(
     event_id: str,
     articles: Sequence[Article],
@@ -138,9 +133,7 @@ def compare_event(
     given to test with another embedding, or a `VectorCache` holding kept vectors; by
     default MiniLM embeds.  Claim units and quote pieces often repeat one sentence, so
     each text is embedded once per event."""
-    by_id = {a.article: a for a in analyses}
-    articles = comparable(articles)
-    analyses = read_missing(articles, [by_id.get(a.id) or Analysis(article=a.id) for a in articles])
+    articles, analyses = prepared(articles, analyses)
     embed = embed if isinstance(embed, VectorCache) else VectorCache(embed or default_embed)
     day = event_day(event_date, [a.published for a in articles])
     claims, _ = compare_claims(event_id, articles, analyses, day, embed)
@@ -174,14 +167,22 @@ def compare_kept(
 ) -> Outcome:
     """`compare_event` with the articles' kept vectors (rows as stored), returning the
     rows that changed: what a worker runs for the stage."""
-    _, dim = _model()
-    stored = {a: unpack(data, dim) for a, data in (kept or {}).items()}
+    articles, analyses = prepared(articles, analyses)
+    stored = {a: unpack(data, EMBEDDING_DIM) for a, data in (kept or {}).items()}
     cache = VectorCache(default_embed, stored.values())
     comparison = compare_event(event_id, articles, analyses, event_date, embed=cache)
-    by_id = {an.article: an for an in analyses}
-    chosen = comparable(articles)
-    rows = cache.rows(chosen, [by_id.get(a.id) or Analysis(article=a.id) for a in chosen], stored)
+    rows = cache.rows(articles, analyses, stored)
     return Outcome(comparison, {a: pack(row) for a, row in rows.items()}, cache.embedded)
+
+
+def prepared(
+    articles: Sequence[Article], analyses: Sequence[Analysis]
+) -> tuple[list[Article], list[Analysis]]:
+    """The articles a comparison takes (`comparable`) and their analyses in the same
+    order, each with its unit readings (`read_missing`); preparing twice changes nothing."""
+    by_id = {a.article: a for a in analyses}
+    chosen = comparable(articles)
+    return chosen, read_missing(chosen, [by_id.get(a.id) or Analysis(article=a.id) for a in chosen])
 
 
 def read_missing(articles: Sequence[Article], analyses: list[Analysis]) -> list[Analysis]:
@@ -261,11 +262,9 @@ def _load(store: Store, event_id: str, report: CompareReport) -> _Job | None:
     fewer than two outlets or its stored comparison read the same inputs."""
     with store.read() as conn:
         inputs = event_inputs(conn, event_id)
-        if not inputs.needed:
-            analyses, kept = {}, {}
-        else:
+        if inputs.needed:
             ids = [a.id for a in inputs.articles]
-            analyses, kept = repo.analyses_of(conn, ids), repo.kept_vectors(conn, ids, _model()[0])
+            analyses, kept = repo.analyses_of(conn, ids), repo.kept_vectors(conn, ids, MODEL_NAME)
     if not inputs.needed:
         settle_unneeded(store, event_id, inputs, report)
         return None
@@ -338,7 +337,7 @@ def store_comparison(
     comparison = outcome.comparison
     with store.atomic() as conn:
         repo.write(conn, comparison, digest)
-        repo.keep_vectors(conn, outcome.kept, _model()[0])
+        repo.keep_vectors(conn, outcome.kept, MODEL_NAME)
         repo.mark_compared(conn, comparison.event)
     report.compared += 1
     report.embedded += outcome.embedded

@@ -13,7 +13,7 @@ rounded to float16 (768 bytes a text, about 60 KB per compared WikiRef article) 
 they are embedded, and comparison only ever sees rounded vectors, so a comparison made
 from kept vectors is the one fresh vectors give.  A row lists only texts of its article:
 an article analysed again keeps what still matches and embeds the rest; rows not written
-for KEEP_DAYS are dropped (`prune`), as an event that old rarely grows.
+for KEEP_DAYS are dropped (`compare.stage.prune_kept`), as an event that old rarely grows.
 """
 
 from __future__ import annotations
