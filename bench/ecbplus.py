@@ -165,10 +165,12 @@ def inputs_of(corpus: Corpus) -> list[ArticleInput]:
 
 
 def _code_digest() -> str:
+    """The pipeline's code and the embedding precision it runs at (its vectors differ)."""
     import storyline
+    from storyline.enrich.embed import precision
 
     root = Path(storyline.__file__).parent
-    h = hashlib.sha256()
+    h = hashlib.sha256(precision().encode())
     for name in _PIPELINE_SOURCES:
         for path in sorted((root / name).rglob("*.py")) if (root / name).is_dir() else [root / name]:
             h.update(path.read_bytes())

@@ -53,3 +53,7 @@ class NotFound(StorylineError):
 
 class ModelNotFound(StorylineError):
     pass
+
+
+class SettingError(StorylineError):
+    """An environment variable or option holds a value Storyline cannot use."""
