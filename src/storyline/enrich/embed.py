@@ -11,24 +11,26 @@ reports of one event do not share, and MiniLM reads at most 256 word pieces anyw
 
 Precision: on a CPU with bfloat16 matrix units (AMX or AVX512-BF16, as on this project's
 benchmark machine) MiniLM runs under torch's bfloat16 autocast, which keeps layer norms
-and softmax in float32: 2.4x the sentences per second on one core (140 -> 340 on
-WikiRef220 sentences), vectors at cosine >= 0.99995 to float32 ones, and the cosine of two
-sentences moved by 0.0004 on average (0.003 at most): decisions change only for pairs
-that close to a threshold.  Elsewhere bfloat16 would be emulated and slower, so float32
-stays.  `STORYLINE_EMBED_PRECISION=fp32` (or `bf16`) overrides the choice; a store's
-vectors are comparable only when written at one precision, as with any change of kernel.
+and softmax in float32.  Vectors are at cosine >= 0.99995 to float32 ones, the cosine of
+two sentences moves by 0.0004 on average (0.003 at most), so decisions change only for
+pairs that close to a threshold (ECB+, WikiRef220 and BASIL figures unchanged).
+Elsewhere bfloat16 would be emulated and slower, so float32 stays.
+`STORYLINE_EMBED_PRECISION=fp32` (or `bf16`) overrides the choice; a store's vectors are
+comparable only when written at one precision, as with any change of kernel.
 
 A text's vector depends on the text alone, never on what it was batched with: a stream
 and a batch, the Dask path and the local one, a kept vector and a fresh one must agree
-(clustering and comparison are tested for it).  Batching moves a vector in its last bits
-twice over: padding lengthens the attention's sums, and the feed-forward output product
-(1536 -> 384) is blocked differently for different row counts.  In float32 that is 1e-7,
-below the float16 comparisons keep; in bfloat16 it reached 7e-4.  So texts are batched
-only with texts of their own token count (nothing padded), and that one product always
-runs on blocks of FIXED_ROWS rows, the last one zero-filled (every other product of the
-model gave identical rows at any row count), on one thread.  Measured on WikiRef220 sentences, one
-core: 148 sentences/s float32, 357 bfloat16 as sentence-transformers batches, 340 with
-both fixes, and every vector bit-identical alone and in any batch.
+(clustering and comparison are tested for it).  Batching moves a vector in its last bits:
+padding lengthens the attention's sums, the feed-forward output product (1536 -> 384) is
+blocked differently for different row counts, and two threads split products unlike
+one.  In float32 that is 1e-7, below the float16 comparisons keep; in bfloat16 it reached
+7e-4.  So texts are batched only with texts of their own token count (nothing padded),
+that one product always runs on blocks of FIXED_ROWS rows, the last one zero-filled
+(every other product of the model gave identical rows at any row count), and bfloat16
+runs on one thread.  One core, WikiRef220 sentences: float32 148 sentences/s as
+sentence-transformers batches them, 170 by token count; bfloat16 357 as
+sentence-transformers batches them, 340-370 with the fixes, every vector bit-identical
+alone and in any batch.
 """
 
 from __future__ import annotations
