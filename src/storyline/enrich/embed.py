@@ -27,10 +27,10 @@ one.  In float32 that is 1e-7, below the float16 comparisons keep; in bfloat16 i
 7e-4.  So texts are batched only with texts of their own token count (nothing padded),
 that one product always runs on blocks of FIXED_ROWS rows, the last one zero-filled
 (every other product of the model gave identical rows at any row count), and bfloat16
-runs on one thread.  One core, WikiRef220 sentences: float32 148 sentences/s as
-sentence-transformers batches them, 170 by token count; bfloat16 357 as
-sentence-transformers batches them, 340-370 with the fixes, every vector bit-identical
-alone and in any batch.
+runs on one thread.  One core, WikiRef220 sentences (`bench/embed_speed.py`): float32
+128-132 sentences/s as sentence-transformers batches them, 167 by token count; bfloat16
+283-289 as sentence-transformers batches them, 308 with the fixes, every vector
+bit-identical alone and in any batch.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def load_model() -> SentenceTransformer:
     """The bundled MiniLM on CPU; cached per process."""
     # oneDNN keeps a compiled kernel per matrix shape it met (1,024 by default), and texts
     # batched by token count meet many shapes: a worker grew by 300 MB in bfloat16.  Eight
-    # kept kernels cost no speed (369 sentences/s against 336 on one core).
+    # kept kernels cost no speed (a one-off check: 369 sentences/s against 336 on one core).
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
