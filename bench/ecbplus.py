@@ -8,10 +8,12 @@ earthquakes), so a method that groups by topic loses about 0.2 B-cubed F1.  Thre
 `train` (the tuning split, for reference) and one for the chosen split.
 
 Rows: Storyline (embeddings + entities + dates + kinds, through the production path:
-an in-memory store, `cluster_pending`), its ablations, and the TF-IDF + agglomerative
+an in-memory store, `cluster_pending`), its ablations (one is the article↔event model
+scoring of stops 10-16), and the TF-IDF + agglomerative
 (cosine, average linkage) baseline with its train-tuned distance threshold.
-`--calibrate` refits the article↔event weights on train and prints them (the constants
-in `storyline/cluster/events.py` came from this); `--variants` compares what to embed
+`--calibrate` refits the article-pair weights on train and tunes the join and merge
+probabilities (the constants in `storyline/cluster/pairs.py` and `events.py` came from
+this; `--calibrate-event` does the same for the article↔event model of the ablation row); `--variants` compares what to embed
 (the choice in `storyline/enrich/embed.py`); `--orders N` also scores Storyline over N
 arrival orders of the same articles (`replay`), the spread an online clusterer owes to
 order alone.
@@ -418,7 +420,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
     parser.add_argument("--limit", type=int, default=None, help="first N articles of each split")
     parser.add_argument("--variants", action="store_true", help="compare what to embed, on train")
-    parser.add_argument("--calibrate", action="store_true", help="refit article-event weights on train")
+    parser.add_argument("--calibrate", action="store_true", help="refit the article-pair weights on train")
+    parser.add_argument(
+        "--calibrate-event", action="store_true", help="refit the article-event weights (scoring='event')"
+    )
     parser.add_argument(
         "--orders", type=int, default=0, help="also score Storyline over N arrival orders (see `replay`)"
     )
@@ -431,6 +436,8 @@ def main(argv: list[str] | None = None) -> None:
         return print_variants(train)
     if args.calibrate:
         return calibrate(train)
+    if args.calibrate_event:
+        return calibrate_event(train)
     threshold, train_f1 = tune_baseline(train)
     print(
         f"baseline: TF-IDF + agglomerative, distance threshold {threshold} tuned on train (B3 F1 {train_f1:.3f})"
@@ -448,17 +455,19 @@ def main(argv: list[str] | None = None) -> None:
             print_orders(corpus, args.orders)
 
 
-def replay(corpus: Corpus, enriched: Enriched, features: dict, salt: str = "") -> dict[str, str]:
+def replay(
+    corpus: Corpus, enriched: Enriched, features: dict, salt: str = "", **options: Any
+) -> dict[str, str]:
     """Article → event from the clusterer in memory, in `cluster_pending`'s order except
     that ties (one publication day, or none) fall by a salted digest of the id instead of
     the id: the same model on another arrival order, as likely as the one ids give.  With
     no salt it decides exactly as `run_storyline` does."""
-    from storyline.cluster.events import Clusterer
+    from storyline.cluster.events import Clusterer, ClusterOptions
 
     def tie(a: Article) -> str:
         return hashlib.sha1(f"{salt}{a.id}".encode()).hexdigest() if salt else a.id
 
-    clusterer = Clusterer()
+    clusterer = Clusterer(ClusterOptions(storylines=False, **options))
     event_of: dict[str, str] = {}
     order = sorted(enriched.articles.values(), key=lambda a: (a.published or "", tie(a)))
     for a in order:
@@ -502,15 +511,12 @@ def processing_order(enriched: Enriched) -> list[Article]:
 
 
 NO_VETO = 100_000  # days: the date veto off
-NO_VETO_JOIN_LOGIT = -1.25  # the join threshold train prefers without the veto (`--calibrate`)
 HARD_PAIR_SIMILARITY = 0.3  # calibration pairs: candidates at least this similar (0.0/0.3/0.5 tried)
 ROWS: list[tuple[str, dict[str, object]]] = [
     ("Storyline (embeddings+entities+dates+kinds)", {}),
-    ("Storyline, without the merge pass", {"merge_similarity": None}),
-    (
-        "Storyline, without the 30-day date veto",
-        {"max_date_gap_days": NO_VETO, "join_logit": NO_VETO_JOIN_LOGIT},
-    ),
+    ("Storyline, without the merge pass", {"merge_probability": None}),
+    ("Storyline, without the 30-day date veto", {"max_date_gap_days": NO_VETO}),
+    ("Storyline, article-event model (stop 16)", {"scoring": "event"}),
     ("Storyline, embeddings only", {"embeddings_only": True}),
 ]
 
@@ -541,9 +547,63 @@ def oracle_pairs(corpus: Corpus, enriched: Enriched) -> tuple[np.ndarray, np.nda
     return np.array(rows), np.array(labels)
 
 
+def article_pairs(enriched: Enriched, gold: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows (`cluster.pairs.PAIR_FEATURES`) and same-event labels of every pair of
+    a split's articles, copies left out (clustering never decides a copy)."""
+    from storyline.cluster.pairs import PAIR_FEATURES, pair_values, profile
+
+    features = features_of(enriched)
+    ids = [i for i in sorted(enriched.articles) if not features[i].duplicate_of]
+    profiles = [profile(features[i], enriched.vectors[i]) for i in ids]
+    labels_of = [gold[i] for i in ids]
+    rows, labels = [], []
+    for a in range(len(ids)):
+        for b in range(a + 1, len(ids)):
+            values = pair_values(profiles[a], profiles[b])
+            rows.append([values[n] for n in PAIR_FEATURES])
+            labels.append(int(labels_of[a] == labels_of[b]))
+    return np.array(rows), np.array(labels)
+
+
 def calibrate(train: Corpus) -> None:
-    """Fit the logistic weights on train's oracle pairs, then tune the join threshold and
-    the embeddings-only threshold by clustering train; prints the constants to pin."""
+    """Fit the article-pair weights on every pair of train's articles, then tune the join
+    and merge probabilities by clustering train over PAIR_ORDERS arrival orders (a
+    setting's mean, so that one lucky order does not choose it); prints the constants."""
+    from sklearn.linear_model import LogisticRegression
+
+    from storyline.cluster.pairs import PAIR_FEATURES
+
+    enriched = load_enriched(train)
+    x, y = article_pairs(enriched, train.gold)
+    model = LogisticRegression(C=1.0, max_iter=3000).fit(x, y)
+    weights = {"bias": round(float(model.intercept_[0]), 2)}
+    weights |= {n: round(float(w), 2) for n, w in zip(PAIR_FEATURES, model.coef_[0], strict=True)}
+    print(f"article pairs on train: {len(y)} ({int(y.sum())} positive)")
+    print("PAIR_WEIGHTS =", json.dumps(weights, indent=4))
+    features = features_of(enriched)
+    results = []
+    for join in JOIN_GRID:
+        for merge in MERGE_GRID:
+            options = {"pair_weights": weights, "join_probability": join, "merge_probability": merge}
+            f1 = [
+                bcubed(replay(train, enriched, features, f"order-{k}" if k else "", **options), train.gold)[2]
+                for k in range(PAIR_ORDERS)
+            ]
+            results.append((float(np.mean(f1)), join, merge))
+    best = max(results, key=lambda r: (r[0], -r[1], -(r[2] or 0)))
+    print(f"JOIN_PROBABILITY = {best[1]}, MERGE_PROBABILITY = {best[2]}  (train B3 F1 {best[0]:.3f} "
+          f"over {PAIR_ORDERS} orders)")  # fmt: skip
+
+
+JOIN_GRID = [round(x, 2) for x in np.arange(0.2, 0.61, 0.05)]
+MERGE_GRID = [round(x, 2) for x in np.arange(0.3, 0.61, 0.05)]
+PAIR_ORDERS = 4
+
+
+def calibrate_event(train: Corpus) -> None:
+    """The article↔event model (`scoring="event"`): fit the logistic weights on train's
+    oracle pairs, then tune the join threshold and the embeddings-only threshold by
+    clustering train; prints the constants to pin."""
     from sklearn.linear_model import LogisticRegression
 
     from storyline.cluster.events import FEATURES, MAX_DATE_GAP_DAYS
@@ -564,7 +624,7 @@ def calibrate(train: Corpus) -> None:
 
 
 def _join_f1(train: Corpus, weights: dict, gap: int, join: float) -> float:
-    return _train_f1(train, join_logit=join, max_date_gap_days=gap, weights=weights)
+    return _train_f1(train, join_logit=join, max_date_gap_days=gap, weights=weights, scoring="event")
 
 
 def _train_f1(train: Corpus, **options: object) -> float:

@@ -87,7 +87,7 @@ def test_a_week_in_the_lede_dates_the_event_and_agrees_with_a_day_inside_it() ->
     values = ev.pair_features(report, vector(_last_week_report("2026-W15", "week")), event)
     assert values["date_agree"] > 0 and values["people_clash"] == 1.0
     score = ev.Clusterer().score(report, vector(_last_week_report("2026-W15", "week")), event)
-    assert score is not None and score >= ev.JOIN_LOGIT  # same week: the clash is no veto
+    assert score is not None and score >= ev.JOIN_PROBABILITY  # same week: the clash is no veto
 
 
 def test_a_week_contracted_to_its_month_leaves_only_the_publication_day() -> None:
@@ -213,7 +213,7 @@ def test_same_call_scores_above_the_threshold_lookalike_below() -> None:
     event = _event([a1])
     clusterer = ev.Clusterer()
     same = clusterer.score(features(a2), vector(a2), event)
-    assert same is not None and same >= ev.JOIN_LOGIT
+    assert same is not None and same >= ev.JOIN_PROBABILITY
     # same minister, a video call too, but the previous counterpart two years earlier
     assert clusterer.score(features(a3), vector(a3), event) is None  # vetoed by the dates
 
@@ -242,6 +242,7 @@ def test_a_merged_event_is_the_event_its_members_build() -> None:
     assert np.array_equal(merged.vec_sum, whole.vec_sum)
     assert merged.term_sum == whole.term_sum and merged.entity_sum == whole.entity_sum
     assert merged.lexical_members == whole.lexical_members
+    assert sorted(merged.sample) == sorted(whole.sample)
     assert merged.date() == whole.date() and merged.size == whole.size
 
 
