@@ -95,3 +95,11 @@ def test_an_event_is_scored_through_a_sample_that_ignores_join_order() -> None:
     probe = _capture(99, "Mysore", "23")
     f, v = features(probe), _near("Mysore", 99)
     assert ev.Clusterer().score(f, v, forward) == pytest.approx(ev.Clusterer().score(f, v, backward), abs=0)
+
+
+def test_probability_saturates_instead_of_overflowing() -> None:
+    """Weights refitted on other data can push the logit far out; exp() must not overflow."""
+    values = dict.fromkeys(pairs.PAIR_FEATURES, 0.0)
+    low = pairs.probability(values, {**pairs.PAIR_WEIGHTS, "bias": -1000.0})
+    high = pairs.probability(values, {**pairs.PAIR_WEIGHTS, "bias": 1000.0})
+    assert low == pytest.approx(0.0) and high == pytest.approx(1.0)

@@ -21,7 +21,6 @@ model is a dot product; scikit-learn fits it offline only.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,7 +39,6 @@ NUMBER_MIN_CHARS = 2  # "3" is everywhere; "6.1" or "23" identifies a happening
 NAMED_GRANULARITIES = ("day",)
 LEXICAL_SHRINK_TERMS = 10  # word cosines scale by n / (n + this) for the shorter text's n terms
 DATE_GAP_SCALE_DAYS = 365  # the gap feature grows with log(days) and saturates at a year
-UNANCHORED_SOURCES = ("body",)  # date sources that no publication date anchors
 _FIXED_POINT = 1 << 20
 
 PAIR_FEATURES = (
@@ -91,13 +89,11 @@ class Profile:
     a sample of its members, and the article being clustered has one."""
 
     article: str
-    digest: str  # orders an event's members for its sample, whatever order they joined in
     vector: np.ndarray
     groups: dict[str, tuple[dict[str, int], float, int]]  # weights, norm, strongest
     interval: tuple[int, int] | None
     fine: bool  # dated to a day
     confidence: float
-    anchored: bool  # a publication date anchors the date (see `anchored`)
     kind: str | None
     numbers: frozenset[str]
     terms: dict[str, float]
@@ -105,6 +101,8 @@ class Profile:
 
 
 def profile(f: ArticleFeatures, vector: np.ndarray) -> Profile:
+    """Everything `pair_values` reads, derived once: an article is paired with up to a
+    few hundred members while it is decided, and a member with every later article."""
     unit = unit_weights(f.entity_weights)
     groups = {}
     for group in ENTITY_GROUPS:
@@ -114,25 +112,15 @@ def profile(f: ArticleFeatures, vector: np.ndarray) -> Profile:
     interval = f.date_interval()
     return Profile(
         article=f.article,
-        digest=hashlib.sha1(f.article.encode()).hexdigest(),
         vector=np.asarray(vector, dtype=np.float32),
         groups=groups,
         interval=interval,
         fine=f.granularity == "day",
         confidence=round(100 * f.date_confidence) / 100,
-        anchored=anchored(f),
         kind=f.kind,
         numbers=frozenset(specific_numbers(f.numbers)),
         terms=f.terms,
         named=tuple(named_intervals(f)),
-    )
-
-
-def anchored(f: ArticleFeatures) -> bool:
-    """Whether a publication date anchors the article's date: without one nothing tells
-    news from history in the lede, and a date from deep in the body is not the event's."""
-    return (
-        f.date_interval() is not None and f.published is not None and f.date_source not in UNANCHORED_SOURCES
     )
 
 
@@ -178,6 +166,9 @@ def names_day(a: Profile, b: Profile) -> bool:
 
 def probability(values: dict[str, float], weights: dict[str, float]) -> float:
     z = weights["bias"] + sum(weights[name] * values[name] for name in PAIR_FEATURES)
+    if z < 0:  # the two forms of the logistic keep exp() from overflowing
+        e = math.exp(z)
+        return e / (1.0 + e)
     return 1.0 / (1.0 + math.exp(-z))
 
 
