@@ -103,3 +103,20 @@ def test_probability_saturates_instead_of_overflowing() -> None:
     low = pairs.probability(values, {**pairs.PAIR_WEIGHTS, "bias": -1000.0})
     high = pairs.probability(values, {**pairs.PAIR_WEIGHTS, "bias": 1000.0})
     assert low == pytest.approx(0.0) and high == pytest.approx(1.0)
+
+
+def test_pair_scoring_vetoes_exactly_what_event_scoring_vetoes() -> None:
+    """Pair scoring checks the vetoes from the clash and named days alone; the result must
+    be the full check's, for every article against every one-report event."""
+    specs = call_corpus()
+    for option in ({}, {"max_date_gap_days": 1}):
+        by_pairs = ev.Clusterer(ev.ClusterOptions(**option))
+        by_event = ev.Clusterer(ev.ClusterOptions(scoring="event", **option))
+        for spec in specs:
+            for other in specs:
+                if other is spec:
+                    continue
+                event = ev.EventState("e", 384)
+                event.add(features(other), vector(other))
+                f, v = features(spec), vector(spec)
+                assert (by_pairs.score(f, v, event) is None) == (by_event.score(f, v, event) is None)

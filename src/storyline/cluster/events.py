@@ -816,7 +816,8 @@ class Clusterer:
             return logit(values, self.options.weights)
         mine = self.profile_of(f, vector)
         gap = anchored_gap(f, event)
-        if gap is not None and gap > CLASH_MAX_GAP_DAYS:  # only then can a veto apply
+        # the vetoes read only the clash and named days, and only past the smaller bar
+        if gap is not None and gap > min(CLASH_MAX_GAP_DAYS, self.options.max_date_gap_days):
             people, _, top = event.group("people")
             values = {
                 "people_clash": float(clash(mine.groups["people"][0], people, top)),
