@@ -86,17 +86,21 @@ from storyline.cluster.features import (
     parse_date_value,
 )
 from storyline.cluster.pairs import (
-    CLASH_GROUPS,
-    DATE_GAP_SCALE_DAYS,
     ENTITY_GROUPS,
+    FIXED_POINT,
     LEXICAL_SHRINK_TERMS,
+    PAIR_FEATURES,
     PAIR_WEIGHTS,
+    GroupSummary,
     PairCache,
     Profile,
     clash,
+    date_values,
     dot_terms,
-    group_weights,
+    group_summary,
+    group_values,
     named_intervals,
+    names_within,
     profile,
     specific_numbers,
     unit_weights,
@@ -118,7 +122,6 @@ MAX_EVENTS_PER_ENTITY = 64  # most recent events indexed per participant ("Russi
 SHARING_CANDIDATES = 24
 CLUSTER_BATCH = 500  # articles per transaction
 EVICT_AFTER_DAYS = 60  # events dated this far behind the batch leave memory (not the store)
-_FIXED_POINT = 1 << 20  # event sums are integers: order-independent, exactly reproducible
 
 # --- the decision: mean pair probabilities (`cluster.pairs`) ---------------------------------
 # An article joins the candidate event whose sampled members it most likely reports with
@@ -141,26 +144,7 @@ PAIR_MIN_SIMILARITY = 0.4
 # regression (C=1) on the article ↔ candidate-event pairs of a replay of train with gold
 # events, candidates with cosine >= 0.3 only (the decisions that matter); features are
 # defined in `pair_features`.
-FEATURES = (
-    "similarity",
-    "people",
-    "people_missing",
-    "people_clash",
-    "places",
-    "places_missing",
-    "others",
-    "others_missing",
-    "date_agree",
-    "date_gap",
-    "date_unknown",
-    "kind_same",
-    "kind_clash",
-    "numbers_same",
-    "numbers_clash",
-    "lexical",
-    "lexical_max",
-    "date_named",
-)
+FEATURES = (*PAIR_FEATURES, "lexical_max")  # the pair evidence, plus the best member's words
 WEIGHTS = {
     "bias": -5.58,
     "similarity": 3.82,
@@ -302,7 +286,7 @@ class EventState:
         self.storyline: str | None = None
         self._centroid: np.ndarray | None = None
         self._date: tuple[str, DateGranularity, int, bool] | bool | None = False
-        self._groups: dict[str, tuple[dict[str, int], float, int]] | None = None
+        self._groups: dict[str, GroupSummary] | None = None
         self._term_norm: float | None = None
         self._kind: str | bool | None = False  # False: not computed yet
         self._anchored: bool | None = None
@@ -322,9 +306,8 @@ class EventState:
         self.labels.update(f.labels)
         self.numbers.update(set(specific_numbers(f.numbers)))
         for term, w in f.terms.items():
-            self.term_sum[term] += round(w * _FIXED_POINT)
-        self._keep_lexical(f)
-        self._keep_sample(f, vector)
+            self.term_sum[term] += round(w * FIXED_POINT)
+        self._keep(f, vector)
         self._forget()
 
     def absorb(self, other: EventState) -> None:
@@ -352,16 +335,13 @@ class EventState:
         self._centroid, self._date, self._groups, self._term_norm = None, False, None, None
         self._kind, self._anchored = False, None
 
-    def _keep_lexical(self, f: ArticleFeatures) -> None:
-        if not f.terms:
-            return
+    def _keep(self, f: ArticleFeatures, vector: np.ndarray) -> None:
+        """Keep the member's words and profile if its id digest is among the smallest."""
         digest = hashlib.sha1(f.article.encode()).hexdigest()
-        self.lexical_members[digest] = f.terms
-        if len(self.lexical_members) > LEXICAL_MEMBERS:
-            del self.lexical_members[max(self.lexical_members)]
-
-    def _keep_sample(self, f: ArticleFeatures, vector: np.ndarray) -> None:
-        digest = hashlib.sha1(f.article.encode()).hexdigest()
+        if f.terms:
+            self.lexical_members[digest] = f.terms
+            if len(self.lexical_members) > LEXICAL_MEMBERS:
+                del self.lexical_members[max(self.lexical_members)]
         if len(self.sample) >= SAMPLE_MEMBERS and digest > max(self.sample):
             return
         self.sample[digest] = profile(f, vector)
@@ -412,14 +392,10 @@ class EventState:
         lag = PUBLICATION_LAG_DAYS if best[3] else 0
         return parsed.lo - lag, parsed.hi
 
-    def group(self, name: str) -> tuple[dict[str, int], float, int]:
+    def group(self, name: str) -> GroupSummary:
         """The event's entity weights of one group, their norm and their maximum (cached)."""
         if self._groups is None:
-            self._groups = {}
-            for group in ENTITY_GROUPS:
-                weights = group_weights(self.entity_sum, self.labels, group)
-                norm = math.sqrt(sum(v * v for v in weights.values()))
-                self._groups[group] = (weights, norm, max(weights.values(), default=0))
+            self._groups = {g: group_summary(self.entity_sum, self.labels, g) for g in ENTITY_GROUPS}
         return self._groups[name]
 
     def participant_votes(self) -> Counter[str]:
@@ -445,7 +421,7 @@ def _member(f: ArticleFeatures) -> Member:
 
 
 def _fixed(vector: np.ndarray) -> np.ndarray:
-    return np.round(np.asarray(vector, dtype=np.float64) * _FIXED_POINT).astype(np.int64)
+    return np.round(np.asarray(vector, dtype=np.float64) * FIXED_POINT).astype(np.int64)
 
 
 def _most_supported_date(members: list[Member]) -> tuple[str, DateGranularity, int, bool] | None:
@@ -500,13 +476,7 @@ def pair_features(f: ArticleFeatures, vector: np.ndarray, event: EventState) -> 
     values = {"similarity": float(np.dot(vector, event.centroid))}
     unit = unit_weights(f.entity_weights)
     for group in ENTITY_GROUPS:
-        mine = group_weights(unit, f.labels, group)
-        theirs, norm, top = event.group(group)
-        cosine = _cosine(mine, theirs, norm)
-        values[group] = cosine if cosine is not None else 0.0
-        values[f"{group}_missing"] = float(cosine is None)
-        if group in CLASH_GROUPS:
-            values[f"{group}_clash"] = float(clash(mine, theirs, top))
+        values.update(group_values(group, group_summary(unit, f.labels, group), event.group(group)))
     values.update(_date_features(f, event))
     e_kind = event.kind()
     values["kind_same"] = float(bool(f.kind) and f.kind == e_kind)
@@ -535,38 +505,21 @@ def _lexical(terms: dict[str, float], event: EventState) -> tuple[float, float]:
 def names_date(f: ArticleFeatures, event: EventState) -> bool:
     """The article's title or lede names a date inside the event's: a follow-up report
     that points back at the happening ("charged in the September 9 Kraft shooting")."""
-    e_int = event.interval()
-    if e_int is None:
-        return False
-    return any(interval_gap(named, e_int) == 0 for named in named_intervals(f))
+    return names_within(named_intervals(f), event.interval())
 
 
 def _date_features(f: ArticleFeatures, event: EventState) -> dict[str, float]:
-    """Agreement and gap of the two date intervals, scaled by how sure both dates are."""
-    a_int, e_int, e_date = f.date_interval(), event.interval(), event.date()
-    if a_int is None or e_int is None or e_date is None:
-        return {"date_agree": 0.0, "date_gap": 0.0, "date_unknown": 1.0}
-    sure = min(f.date_confidence, e_date[2] / 100)
-    gap = interval_gap(a_int, e_int)
-    precise = f.granularity == "day" and e_date[1] == "day"
-    agree = (1.0 if precise else 0.5) if gap == 0 else 0.0
-    spread = min(1.0, math.log1p(gap) / math.log1p(DATE_GAP_SCALE_DAYS))
-    return {"date_agree": agree * sure, "date_gap": spread * sure, "date_unknown": 0.0}
+    e_date = event.date()
+    e_fine, e_sure = (e_date[1] == "day", e_date[2] / 100) if e_date else (False, 0.0)
+    return date_values(
+        f.date_interval(), f.granularity == "day", f.date_confidence, event.interval(), e_fine, e_sure
+    )
 
 
 def _top(counter: Counter[Any]) -> Any:
     if not counter:
         return None
     return min(counter, key=lambda k: (-counter[k], str(k)))
-
-
-def _cosine(mine: dict[str, int], theirs: dict[str, int], their_norm: float) -> float | None:
-    """Cosine of two weight maps; None when either is empty (nothing to compare)."""
-    if not mine or not theirs:
-        return None
-    dot = sum(w * theirs.get(k, 0) for k, w in mine.items())
-    norm = math.sqrt(sum(v * v for v in mine.values())) * their_norm
-    return dot / norm if norm else 0.0
 
 
 def logit(features: dict[str, float], weights: dict[str, float]) -> float:
@@ -594,7 +547,7 @@ def average_link(a: EventState, b: EventState) -> float:
     vectors = float(np.dot(a.vec_sum.astype(np.float64), b.vec_sum.astype(np.float64)))
     # integer sums over the shared words: exact, so the set's order does not matter
     terms = float(sum(a.term_sum[t] * b.term_sum[t] for t in a.term_sum.keys() & b.term_sum.keys()))
-    return (vectors + terms) / (float(_FIXED_POINT) ** 2 * a.size * b.size)
+    return (vectors + terms) / (float(FIXED_POINT) ** 2 * a.size * b.size)
 
 
 def events_gap(a: EventState, b: EventState) -> int | None:
@@ -821,7 +774,7 @@ class Clusterer:
             people, _, top = event.group("people")
             values = {
                 "people_clash": float(clash(mine.groups["people"][0], people, top)),
-                "date_named": float(names_date(f, event)),
+                "date_named": float(names_within(mine.named, event.interval())),
             }
             if vetoed(values, gap, self.options.max_date_gap_days):
                 return None

@@ -39,7 +39,7 @@ NUMBER_MIN_CHARS = 2  # "3" is everywhere; "6.1" or "23" identifies a happening
 NAMED_GRANULARITIES = ("day",)
 LEXICAL_SHRINK_TERMS = 10  # word cosines scale by n / (n + this) for the shorter text's n terms
 DATE_GAP_SCALE_DAYS = 365  # the gap feature grows with log(days) and saturates at a year
-_FIXED_POINT = 1 << 20
+FIXED_POINT = 1 << 20  # entity weights and event sums are integers: exact, order-free
 
 PAIR_FEATURES = (
     "similarity",
@@ -83,6 +83,9 @@ PAIR_WEIGHTS = {
 }
 
 
+GroupSummary = tuple[dict[str, int], float, int]  # one group's weights, their norm, the strongest
+
+
 @dataclass(frozen=True)
 class Profile:
     """One article as pair scoring reads it, derived once: an event keeps the profiles of
@@ -90,7 +93,7 @@ class Profile:
 
     article: str
     vector: np.ndarray
-    groups: dict[str, tuple[dict[str, int], float, int]]  # weights, norm, strongest
+    groups: dict[str, GroupSummary]
     interval: tuple[int, int] | None
     fine: bool  # dated to a day
     confidence: float
@@ -104,16 +107,11 @@ def profile(f: ArticleFeatures, vector: np.ndarray) -> Profile:
     """Everything `pair_values` reads, derived once: an article is paired with up to a
     few hundred members while it is decided, and a member with every later article."""
     unit = unit_weights(f.entity_weights)
-    groups = {}
-    for group in ENTITY_GROUPS:
-        weights = group_weights(unit, f.labels, group)
-        norm = math.sqrt(sum(float(v) * v for v in weights.values()))
-        groups[group] = (weights, norm, max(weights.values(), default=0))
     interval = f.date_interval()
     return Profile(
         article=f.article,
         vector=np.asarray(vector, dtype=np.float32),
-        groups=groups,
+        groups={group: group_summary(unit, f.labels, group) for group in ENTITY_GROUPS},
         interval=interval,
         fine=f.granularity == "day",
         confidence=round(100 * f.date_confidence) / 100,
@@ -129,15 +127,8 @@ def pair_values(a: Profile, b: Profile) -> dict[str, float]:
     name; symmetric in a and b."""
     values = {"similarity": float(np.dot(a.vector, b.vector))}
     for group in ENTITY_GROUPS:
-        mine, theirs = a.groups[group], b.groups[group]
-        if mine[0] and theirs[0] and mine[1] and theirs[1]:
-            dot = sum(w * theirs[0].get(k, 0) for k, w in mine[0].items())
-            values[group], values[f"{group}_missing"] = dot / (mine[1] * theirs[1]), 0.0
-        else:
-            values[group], values[f"{group}_missing"] = 0.0, 1.0
-        if group in CLASH_GROUPS:
-            values[f"{group}_clash"] = float(clash(mine[0], theirs[0], theirs[2]))
-    values.update(_date_values(a, b))
+        values.update(group_values(group, a.groups[group], b.groups[group]))
+    values.update(date_values(a.interval, a.fine, a.confidence, b.interval, b.fine, b.confidence))
     values["kind_same"] = float(bool(a.kind) and a.kind == b.kind)
     values["kind_clash"] = float(bool(a.kind) and bool(b.kind) and a.kind != b.kind)
     values["numbers_same"] = float(bool(a.numbers & b.numbers))
@@ -148,20 +139,45 @@ def pair_values(a: Profile, b: Profile) -> dict[str, float]:
     return values
 
 
-def _date_values(a: Profile, b: Profile) -> dict[str, float]:
-    """Agreement and gap of the two date intervals, scaled by how sure both dates are."""
-    if a.interval is None or b.interval is None:
+def group_values(group: str, mine: GroupSummary, theirs: GroupSummary) -> dict[str, float]:
+    """One entity group's cosine, whether either side has none (recorded as missing, not
+    as a mismatch), and for people whether they clash."""
+    if mine[0] and theirs[0]:
+        dot = sum(w * theirs[0].get(k, 0) for k, w in mine[0].items())
+        values = {group: dot / (mine[1] * theirs[1]), f"{group}_missing": 0.0}
+    else:
+        values = {group: 0.0, f"{group}_missing": 1.0}
+    if group in CLASH_GROUPS:
+        values[f"{group}_clash"] = float(clash(mine[0], theirs[0], theirs[2]))
+    return values
+
+
+def date_values(
+    a: tuple[int, int] | None,
+    a_fine: bool,
+    a_sure: float,
+    b: tuple[int, int] | None,
+    b_fine: bool,
+    b_sure: float,
+) -> dict[str, float]:
+    """Agreement and gap of two date intervals (a day inside a week or a month agrees, at
+    half weight), scaled by how sure both dates are."""
+    if a is None or b is None:
         return {"date_agree": 0.0, "date_gap": 0.0, "date_unknown": 1.0}
-    sure = min(a.confidence, b.confidence)
-    gap = interval_gap(a.interval, b.interval)
-    agree = ((1.0 if a.fine and b.fine else 0.5) if gap == 0 else 0.0) * sure
-    spread = min(1.0, math.log1p(gap) / math.log1p(DATE_GAP_SCALE_DAYS)) * sure
-    return {"date_agree": agree, "date_gap": spread, "date_unknown": 0.0}
+    sure = min(a_sure, b_sure)
+    gap = interval_gap(a, b)
+    agree = (1.0 if a_fine and b_fine else 0.5) if gap == 0 else 0.0
+    spread = min(1.0, math.log1p(gap) / math.log1p(DATE_GAP_SCALE_DAYS))
+    return {"date_agree": agree * sure, "date_gap": spread * sure, "date_unknown": 0.0}
 
 
 def names_day(a: Profile, b: Profile) -> bool:
     """a's title or lede names a day inside b's date: a follow-up pointing back."""
-    return b.interval is not None and any(interval_gap(day, b.interval) == 0 for day in a.named)
+    return names_within(a.named, b.interval)
+
+
+def names_within(named: Iterable[tuple[int, int]], interval: tuple[int, int] | None) -> bool:
+    return interval is not None and any(interval_gap(day, interval) == 0 for day in named)
 
 
 def probability(values: dict[str, float], weights: dict[str, float]) -> float:
@@ -197,7 +213,7 @@ class PairCache:
 def unit_weights(weights: dict[str, float]) -> dict[str, int]:
     """Entity weights scaled to unit length, as fixed-point integers."""
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {k: round(w / norm * _FIXED_POINT) for k, w in weights.items()}
+    return {k: round(w / norm * FIXED_POINT) for k, w in weights.items()}
 
 
 def group_of(label: str | None) -> str:
@@ -210,6 +226,13 @@ def group_of(label: str | None) -> str:
 
 def group_weights(weights: dict[str, int], labels: dict[str, str], group: str) -> dict[str, int]:
     return {k: w for k, w in weights.items() if w > 0 and group_of(labels.get(k)) == group}
+
+
+def group_summary(weights: dict[str, int], labels: dict[str, str], group: str) -> GroupSummary:
+    """One group's weights, their norm (integer squares: exact however large the sums)
+    and the strongest weight; an article's and an event's are made alike."""
+    kept = group_weights(weights, labels, group)
+    return kept, math.sqrt(sum(v * v for v in kept.values())), max(kept.values(), default=0)
 
 
 def clash(mine: dict[str, int], theirs: dict[str, int], top_theirs: int) -> bool:
