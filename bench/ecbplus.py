@@ -425,6 +425,9 @@ def main(argv: list[str] | None = None) -> None:
         "--calibrate-event", action="store_true", help="refit the article-event weights (scoring='event')"
     )
     parser.add_argument(
+        "--calibrate-split", action="store_true", help="tune when an event is cut in two (cluster/split.py)"
+    )
+    parser.add_argument(
         "--orders", type=int, default=0, help="also score Storyline over N arrival orders (see `replay`)"
     )
     args = parser.parse_args(argv)
@@ -438,6 +441,8 @@ def main(argv: list[str] | None = None) -> None:
         return calibrate(train)
     if args.calibrate_event:
         return calibrate_event(train)
+    if args.calibrate_split:
+        return calibrate_split(train)
     threshold, train_f1 = tune_baseline(train)
     print(
         f"baseline: TF-IDF + agglomerative, distance threshold {threshold} tuned on train (B3 F1 {train_f1:.3f})"
@@ -467,7 +472,10 @@ def replay(
     def tie(a: Article) -> str:
         return hashlib.sha1(f"{salt}{a.id}".encode()).hexdigest() if salt else a.id
 
-    clusterer = Clusterer(ClusterOptions(storylines=False, **options))
+    def loader(ids: Sequence[str]) -> dict[str, tuple[Any, np.ndarray]]:
+        return {i: (features[i], enriched.vectors[i]) for i in ids if i in features and i in enriched.vectors}
+
+    clusterer = Clusterer(ClusterOptions(storylines=False, **options), loader=loader)
     event_of: dict[str, str] = {}
     order = sorted(enriched.articles.values(), key=lambda a: (a.published or "", tie(a)))
     for a in order:
@@ -477,7 +485,7 @@ def replay(
         original = features[a.id].duplicate_of
         if original in event_of:
             event_of[a.id] = event_of[original]
-    assignment = {a: clusterer.resolve(e) for a, e in event_of.items()}
+    assignment = {a: clusterer.event_of(features[a].duplicate_of or a, e) for a, e in event_of.items()}
     return {a: event_of_input(a, assignment, enriched.stored_as) for a in corpus.gold}
 
 
@@ -515,6 +523,7 @@ HARD_PAIR_SIMILARITY = 0.3  # calibration pairs: candidates at least this simila
 ROWS: list[tuple[str, dict[str, object]]] = [
     ("Storyline (embeddings+entities+dates+kinds)", {}),
     ("Storyline, without the merge pass", {"merge_probability": None}),
+    ("Storyline, no event cut in two", {"split_ratio": None}),
     ("Storyline, without the 30-day date veto", {"max_date_gap_days": NO_VETO}),
     ("Storyline, article-event model (stop 16)", {"scoring": "event"}),
     ("Storyline, embeddings only", {"embeddings_only": True}),
@@ -595,6 +604,40 @@ def calibrate(train: Corpus) -> None:
           f"over {PAIR_ORDERS} orders)")  # fmt: skip
 
 
+def calibrate_split(train: Corpus) -> None:
+    """Tune SPLIT_RATIO (`cluster/split.py`) by clustering train over PAIR_ORDERS arrival
+    orders, each minimum part size in SPLIT_PARTS_GRID; prints the grid and the best."""
+    from storyline.cluster import split
+
+    enriched = load_enriched(train)
+    features = features_of(enriched)
+    results = []
+    pinned = split.SPLIT_MIN_PART
+    try:
+        for part in SPLIT_PARTS_GRID:
+            split.SPLIT_MIN_PART = part
+            for ratio in SPLIT_RATIO_GRID:
+                f1 = [
+                    bcubed(
+                        replay(train, enriched, features, f"order-{k}" if k else "", split_ratio=ratio),
+                        train.gold,
+                    )[2]
+                    for k in range(PAIR_ORDERS)
+                ]
+                print(
+                    f"  SPLIT_MIN_PART {part}, SPLIT_RATIO {ratio}: train B3 F1 {np.mean(f1):.3f} ± {np.std(f1):.3f}"
+                )
+                results.append((float(np.mean(f1)), part, ratio))
+    finally:
+        split.SPLIT_MIN_PART = pinned
+    best = max(results, key=lambda r: (r[0], r[1], -(r[2] or 0)))
+    print(
+        f"SPLIT_MIN_PART = {best[1]}, SPLIT_RATIO = {best[2]}  (train B3 F1 {best[0]:.3f} over {PAIR_ORDERS} orders)"
+    )
+
+
+SPLIT_PARTS_GRID = [2, 3, 4]
+SPLIT_RATIO_GRID = [None, 0.55, 0.6, 0.65, 0.7, 0.75]
 JOIN_GRID = [round(x, 2) for x in np.arange(0.2, 0.61, 0.05)]
 MERGE_GRID = [round(x, 2) for x in np.arange(0.3, 0.61, 0.05)]
 PAIR_ORDERS = 4

@@ -87,15 +87,15 @@ def build(spec: Spec) -> tuple[Article, Analysis]:
     return article, analysis
 
 
-def seed(store: Store, specs: list[Spec]) -> None:
-    """Store the articles as enriched, with their vectors."""
+def seed(store: Store, specs: list[Spec], vectors: dict[str, np.ndarray] | None = None) -> None:
+    """Store the articles as enriched, with their vectors (`vector` unless given)."""
     built = [build(s) for s in specs]
     with store.atomic() as conn:
         repo.seed_enriched(
             conn,
             [a for a, _ in built],
             {a.id: an for a, an in built},
-            {s.id: vector(s) for s in specs},
+            {s.id: (vectors or {}).get(s.id, vector(s)) for s in specs},
             MODEL_NAME,
         )
 
@@ -186,3 +186,35 @@ def many_events(n_events: int = 8, per_event: int = 4) -> list[Spec]:
                 )
             )
     return specs
+
+
+def _capture(i: int, ship: str) -> Spec:
+    return Spec(
+        f"{ship.lower()}-{i}",
+        [
+            f"Navy warship {ship} captures pirates in the Gulf of Aden.",
+            f"The crew of {ship} seized rifles, report {i} says.",
+        ],
+        None,
+        ship,
+        [(ship, "PERSON", f"ent-{ship.lower()}"), ("Gulf of Aden", "LOC", "ent-aden")],
+    )
+
+
+def bridged_captures() -> tuple[list[Spec], dict[str, np.ndarray]]:
+    """Two look-alike captures at sea, undated, and a report of one that recalls the other
+    (ECB+ dev topic 35's bridging report, in miniature), with their vectors: each
+    capture's reports close to each other, the two captures about 0.8 apart."""
+    bridge = Spec(
+        "bridge",
+        ["Navy warship Mysore captures pirates in the Gulf of Aden, weeks after Sukanya did.",
+         "The crews of Mysore and Sukanya seized rifles."],
+        None,
+        "Mysore",
+        [("Mysore", "PERSON", "ent-mysore"), ("Sukanya", "PERSON", "ent-sukanya"), ("Gulf of Aden", "LOC", "ent-aden")],
+    )  # fmt: skip
+    specs = [bridge] + [_capture(i, ship) for i in range(5) for ship in ("Mysore", "Sukanya")]
+    vectors = {"bridge": mix("Mysore", "Sukanya", 0.5)}
+    for spec in specs[1:]:
+        vectors[spec.id] = mix("capture", spec.topic, 0.6) + 0.04 * vector(spec)
+    return specs, {k: (v / np.linalg.norm(v)).astype(np.float32) for k, v in vectors.items()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cluster_fixtures import Spec, call_corpus, many_events, seed
+from cluster_fixtures import Spec, bridged_captures, call_corpus, many_events, seed
 from conftest import scratch_url
 
 from storyline.cluster.events import cluster_pending
@@ -35,17 +35,17 @@ def _snapshot(store: Store) -> tuple[dict[str, str], list[tuple]]:
     return assignment, fields
 
 
-def _batch(specs: list[Spec]) -> tuple[dict[str, str], list[tuple]]:
+def _batch(specs: list[Spec], vectors: dict | None = None) -> tuple[dict[str, str], list[tuple]]:
     store = Store(scratch_url())
-    seed(store, specs)
+    seed(store, specs, vectors)
     cluster_pending(store)
     return _snapshot(store)
 
 
-def _one_at_a_time(specs: list[Spec]) -> tuple[dict[str, str], list[tuple]]:
+def _one_at_a_time(specs: list[Spec], vectors: dict | None = None) -> tuple[dict[str, str], list[tuple]]:
     store = Store(scratch_url())
     for spec in _order(specs):
-        seed(store, [spec])
+        seed(store, [spec], vectors)
         cluster_pending(store)
     return _snapshot(store)
 
@@ -62,6 +62,19 @@ def test_one_at_a_time_equals_batch_on_many_events() -> None:
     assert len(fields) == 8  # eight happenings, look-alike pairs kept apart
     for spec in specs:
         assert assignment[spec.id] == assignment[f"{spec.id.split('-')[0]}-0"]
+
+
+def test_one_at_a_time_equals_batch_when_an_event_is_cut_in_two() -> None:
+    """The cut happens after the same article either way, and the store follows it: the
+    articles moved to the new event were written in earlier runs."""
+    specs, vectors = bridged_captures()
+    batch = _batch(specs, vectors)
+    assert _one_at_a_time(specs, vectors) == batch
+    assignment, fields = batch
+    assert len(fields) == 2
+    for ship in ("mysore", "sukanya"):
+        assert len({assignment[f"{ship}-{i}"] for i in range(5)}) == 1
+    assert assignment["mysore-0"] != assignment["sukanya-0"]
 
 
 def test_rerun_on_a_fresh_store_gives_the_same_ids() -> None:

@@ -267,6 +267,17 @@ def move_members(conn: Connection, moves: dict[str, str], storyline_of: dict[str
         )
 
 
+def move_articles(conn: Connection, moves: dict[str, str], storyline_of: dict[str, str | None]) -> None:
+    """Single articles, with their context items, to other events (an event cut in two)."""
+    for article, event in sorted(moves.items()):
+        conn.execute(event_articles.update().where(event_articles.c.article == article).values(event=event))
+        conn.execute(
+            context_items.update()
+            .where(context_items.c.article == article)
+            .values(event=event, storyline=storyline_of.get(event))
+        )
+
+
 def article_events(conn: Connection) -> dict[str, str]:
     """Every clustered article → its event."""
     return {
