@@ -201,7 +201,7 @@ def _capture(i: int, ship: str) -> Spec:
     )
 
 
-def bridged_captures() -> tuple[list[Spec], dict[str, np.ndarray]]:
+def bridged_captures(per_ship: int = 5) -> tuple[list[Spec], dict[str, np.ndarray]]:
     """Two look-alike captures at sea, undated, and a report of one that recalls the other
     (ECB+ dev topic 35's bridging report, in miniature), with their vectors: each
     capture's reports close to each other, the two captures about 0.8 apart."""
@@ -213,7 +213,7 @@ def bridged_captures() -> tuple[list[Spec], dict[str, np.ndarray]]:
         "Mysore",
         [("Mysore", "PERSON", "ent-mysore"), ("Sukanya", "PERSON", "ent-sukanya"), ("Gulf of Aden", "LOC", "ent-aden")],
     )  # fmt: skip
-    specs = [bridge] + [_capture(i, ship) for i in range(5) for ship in ("Mysore", "Sukanya")]
+    specs = [bridge] + [_capture(i, ship) for i in range(per_ship) for ship in ("Mysore", "Sukanya")]
     vectors = {"bridge": mix("Mysore", "Sukanya", 0.5)}
     for spec in specs[1:]:
         vectors[spec.id] = mix("capture", spec.topic, 0.6) + 0.04 * vector(spec)

@@ -81,3 +81,36 @@ def test_a_bridging_report_does_not_make_one_event_of_two_captures() -> None:
         ships = {a.split("-")[0] for a in event if a != "bridge"}
         assert len(ships) == 1, cut
     assert {a for e in cut for a in e if a.startswith("mysore")} <= next(e for e in cut if "mysore-0" in e)
+
+
+def test_a_live_event_ends_a_merge_chain() -> None:
+    """An id merged away and made again must not send `resolve` round a loop."""
+    clusterer = ev.Clusterer()
+    clusterer.events["a"] = ev.EventState("a", 384)
+    clusterer.merged.update({"a": "b", "b": "a", "c": "b"})
+    assert clusterer.resolve("a") == "a"
+    assert clusterer.resolve("c") == "a"
+
+
+def test_a_cut_names_its_new_event_after_the_article_that_led_to_it() -> None:
+    """Two cuts of one event, led to by two different articles, make two different ids
+    (the id once came from the last member moved, whatever article led to the cut, and
+    a cut event merged back and cut again took an id already merged away)."""
+    specs, vectors = bridged_captures(per_ship=10)
+    data = {}
+    for spec in specs:
+        article, analysis = build(spec)
+        data[spec.id] = (compute_features(article, analysis), vectors[spec.id])
+    made = []
+    for trigger in ("mysore-0", "sukanya-0"):
+        clusterer = ev.Clusterer(loader=lambda ids: {i: data[i] for i in ids})
+        event = ev.EventState("e", 384)
+        for spec in specs[1:]:
+            event.add(*data[spec.id])
+        clusterer.load(event)
+        assert event.size > ev.SAMPLE_MEMBERS  # some members are outside the sample
+        sample = [event.sample[k] for k in sorted(event.sample)]
+        halves = split.bipartition(sample, clusterer.pairs)
+        assert halves is not None
+        made.append(clusterer._cut(event, [[sample[i] for i in h] for h in halves], trigger))
+    assert made[0] != made[1]

@@ -293,6 +293,7 @@ class EventState:
         self.term_sum: Counter[str] = Counter()
         self.lexical_members: dict[str, dict[str, float]] = {}  # digest → terms, the smallest
         self.sample: dict[str, Profile] = {}  # digest → profile, the SAMPLE_MEMBERS smallest
+        self.whole: tuple[str, ...] = ()  # the sample's digests when a cut was last ruled out
         self.storyline: str | None = None
         self._centroid: np.ndarray | None = None
         self._date: tuple[str, DateGranularity, int, bool] | bool | None = False
@@ -856,11 +857,15 @@ class Clusterer:
         while queue:
             current = queue.pop()
             event = self.events[current]
-            sample = [event.sample[k] for k in sorted(event.sample)]
+            digests = tuple(sorted(event.sample))
+            if digests == event.whole:  # the cut depends on the sample alone: already ruled out
+                continue
+            sample = [event.sample[k] for k in digests]
             halves = bipartition(sample, self.pairs, ratio)
             if halves is None:
+                event.whole = digests
                 continue
-            made = self._cut(event, [[sample[i] for i in half] for half in halves])
+            made = self._cut(event, [[sample[i] for i in half] for half in halves], article)
             if made is not None:
                 queue += [current, made]
         for candidate in (event_id, self.moved.get(article)):
@@ -868,29 +873,34 @@ class Clusterer:
                 return candidate
         return event_id
 
-    def _cut(self, event: EventState, halves: list[list[Profile]]) -> str | None:
+    def _cut(self, event: EventState, halves: list[list[Profile]], article: str) -> str | None:
         """Rebuild the event as two: members outside the sample go to the half they are
         likelier to report with; the larger half keeps the id.  Returns the new event's id
-        (None when a member's features could not be loaded: the event stays whole)."""
+        (None when a member's features could not be loaded: the event stays whole).
+
+        The new id derives from the event, the article whose join led to the cut and the
+        first member moved: an id never seen in the run before, even when an event is cut,
+        merged back and cut again (a reused id would make merge chains loop), and the
+        same whether the articles came in one batch or one at a time."""
         assert self.loader is not None
         loaded = self.loader(sorted(event.members))
         if any(a not in loaded for a in event.members):
             return None
         side = {p.article: k for k, half in enumerate(halves) for p in half}
-        for article in sorted(set(event.members) - set(side)):
-            mine = profile(*loaded[article])
+        for member in sorted(set(event.members) - set(side)):
+            mine = profile(*loaded[member])
             means = [math.fsum(self.pairs(mine, p) for p in half) / len(half) for half in halves]
-            side[article] = 0 if means[0] >= means[1] else 1
+            side[member] = 0 if means[0] >= means[1] else 1
         groups = [sorted(a for a, k in side.items() if k == half) for half in (0, 1)]
         keep, other = sorted(groups, key=lambda g: (-len(g), g[0]))
-        new_id = "ev" + hashlib.sha1(f"{event.id}/{other[0]}".encode()).hexdigest()[:14]
+        new_id = "ev" + hashlib.sha1(f"{event.id}/{article}/{other[0]}".encode()).hexdigest()[:14]
         kept, made = EventState(event.id, self.dim), EventState(new_id, self.dim)
         kept.storyline = event.storyline
         for state, members in ((kept, keep), (made, other)):
-            for article in members:
-                state.add(*loaded[article])
-        for article in other:
-            self.moved[article] = new_id
+            for member in members:
+                state.add(*loaded[member])
+        for member in other:
+            self.moved[member] = new_id
         self.index.remove(event.id)
         for state in (kept, made):
             self.load(state)
@@ -952,8 +962,9 @@ class Clusterer:
         return gap > CLASH_MAX_GAP_DAYS and clash(people_a[0], people_b[0], people_b[2])
 
     def resolve(self, event_id: str) -> str:
-        """The event an event id now lives in, after merges."""
-        while event_id in self.merged:
+        """The event an event id now lives in, after merges.  An id in memory is live
+        whatever `merged` says of it, so a chain ends there and cannot loop."""
+        while event_id in self.merged and event_id not in self.events:
             event_id = self.merged[event_id]
         return event_id
 
