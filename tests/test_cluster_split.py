@@ -114,3 +114,25 @@ def test_a_cut_names_its_new_event_after_the_article_that_led_to_it() -> None:
         assert halves is not None
         made.append(clusterer._cut(event, [[sample[i] for i in h] for h in halves], trigger))
     assert made[0] != made[1]
+
+
+def test_an_event_over_the_size_bound_is_not_cut(monkeypatch) -> None:
+    specs, vectors = bridged_captures(per_ship=33)
+    data = {}
+    for spec in specs[1:]:
+        article, analysis = build(spec)
+        data[spec.id] = (compute_features(article, analysis), vectors[spec.id])
+
+    def whole_after_check(bound: int) -> bool:
+        monkeypatch.setattr(ev, "MAX_CUT_MEMBERS", bound)
+        clusterer = ev.Clusterer(loader=lambda ids: {i: data[i] for i in ids})
+        event = ev.EventState("e", 384)
+        for f, v in data.values():
+            event.add(f, v)
+        clusterer.load(event)
+        clusterer.split_around("e", "mysore-0")
+        return clusterer.events["e"].size == len(data)
+
+    assert len(data) > ev.MAX_CUT_MEMBERS
+    assert whole_after_check(ev.MAX_CUT_MEMBERS)
+    assert not whole_after_check(len(data))  # the same event under a higher bound is cut

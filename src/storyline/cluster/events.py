@@ -113,7 +113,7 @@ from storyline.cluster.pairs import (
     specific_numbers,
     unit_weights,
 )
-from storyline.cluster.split import SPLIT_RATIO, bipartition, distinct
+from storyline.cluster.split import MAX_CUT_MEMBERS, SPLIT_RATIO, bipartition, distinct
 from storyline.enrich import embed
 from storyline.progress import Progress
 from storyline.store import articles as article_repo
@@ -858,7 +858,9 @@ class Clusterer:
             current = queue.pop()
             event = self.events[current]
             digests = tuple(sorted(event.sample))
-            if digests == event.whole:  # the cut depends on the sample alone: already ruled out
+            if (
+                event.size > MAX_CUT_MEMBERS or digests == event.whole
+            ):  # the cut depends on the sample alone: already ruled out
                 continue
             sample = [event.sample[k] for k in digests]
             halves = bipartition(sample, self.pairs, ratio)
