@@ -858,9 +858,8 @@ class Clusterer:
             current = queue.pop()
             event = self.events[current]
             digests = tuple(sorted(event.sample))
-            if (
-                event.size > MAX_CUT_MEMBERS or digests == event.whole
-            ):  # the cut depends on the sample alone: already ruled out
+            # the cut depends on the sample alone: one already ruled out stays so
+            if event.size > MAX_CUT_MEMBERS or digests == event.whole:
                 continue
             sample = [event.sample[k] for k in digests]
             halves = bipartition(sample, self.pairs, ratio)
