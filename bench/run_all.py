@@ -33,6 +33,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "basil": (["--split", "report"], ["--split", "report", "--no-cluster"]),
     "throughput": (["--sizes", "220", "2000", "20000", "--bare-sample", "2000"], ["--sizes", "220"]),
     "stages": (["--articles", "220"], ["--articles", "220"]),
+    "spacy_components": ([], ["--articles", "20"]),
     "embed_speed": ([], ["--sentences", "500"]),
     "incremental": (
         ["--articles", "1000", "--batches", "1", "60"],
