@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
-from cluster_fixtures import Spec, build, call_corpus, seed, vector
+from cluster_fixtures import RUSSIA, Spec, build, call_corpus, seed, vector
 
 from storyline.cluster import events as ev
 from storyline.cluster.features import (
@@ -289,6 +289,31 @@ def test_cluster_pending_splits_the_traps_and_fills_the_store(store: Store) -> N
     assert [c.date for c in storylines[0].context] == ["2001"]
 
 
+def test_a_merge_with_a_stored_event_keeps_its_members(store: Store) -> None:
+    """Events stored by an earlier run, merged by a later one: the absorbed event's
+    articles move to the survivor.  The absorbed event used to be deleted first, and the
+    store's cascade deleted its member rows with it: its articles were left in no event."""
+    seed(store, call_corpus())
+    ev.cluster_pending(store)
+    with store.read() as conn:
+        before = repo.article_events(conn)
+    keep, gone = before["a1"], before["a3"]
+    assert keep != gone
+    clusterer = ev.Clusterer()
+    with store.read() as conn:
+        for state in ev._rebuild(conn, [keep, gone], set(), clusterer.dim):
+            clusterer.load(state)
+    clusterer.events[keep].absorb(clusterer.events.pop(gone))
+    clusterer.merged[gone] = keep
+    clusterer.unwritten.add(gone)
+    ev._write(store, clusterer, ev._Batch([], {}, {}, {}, {}), {keep, gone}, ev.ClusterReport())
+    with store.read() as conn:
+        after = repo.article_events(conn)
+        stored = {e.id for e in repo.all_events(conn)}
+    assert after["a3"] == after["a1"] == keep
+    assert set(after) == set(before) and gone not in stored
+
+
 def test_second_run_finds_nothing_to_do(store: Store) -> None:
     seed(store, call_corpus())
     ev.cluster_pending(store)
@@ -361,3 +386,23 @@ def test_candidates_come_from_the_index_not_every_event() -> None:
     found = clusterer.candidates(features(probe), vector(probe))
     assert ev.event_id_for("w3") in found
     assert len(found) < 10
+
+
+def test_events_found_by_participant_do_not_depend_on_insertion_order() -> None:
+    """A stream's run loads stored events in id order; one batch made them in its own
+    order: past the per-participant bound, both must find the same events."""
+    states = []
+    for i in range(ev.MAX_EVENTS_PER_ENTITY + 20):
+        day = (date(2025, 1, 1) + timedelta(days=i % 50)).isoformat()
+        spec = Spec(f"r{i:03d}", [f"Russia holds talks, report {i} says."], day, f"t{i}", [RUSSIA])
+        state = ev.EventState(f"e{i:03d}", 384)
+        state.add(features(spec), vector(spec))
+        states.append(state)
+    found = []
+    for order in (states, list(reversed(states))):
+        index = ev.EventIndex(384)
+        for state in order:
+            index.put(state)
+        found.append(index.sharing(["ent-russia"]))
+    assert len(found[0]) == ev.MAX_EVENTS_PER_ENTITY
+    assert found[0] == found[1]

@@ -71,9 +71,10 @@ clustering articles one run at a time gives what one batch gives.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -123,7 +124,7 @@ from storyline.store.db import Store
 # --- candidate search ------------------------------------------------------------------------
 WINDOW_DAYS = 7  # candidate events: date intervals within a week of the article's
 CANDIDATES_PER_SOURCE = 12  # nearest events kept from the window and from the vector search
-MAX_EVENTS_PER_ENTITY = 64  # most recent events indexed per participant ("Russia" is everywhere)
+MAX_EVENTS_PER_ENTITY = 64  # latest-dated events found per participant ("Russia" is everywhere)
 # Events sharing a participant are scored only up to this many, the nearest by embedding:
 # in a dense stream a name like "Russia" reaches hundreds of events within the date veto,
 # and scoring each costs about half a millisecond (`bench/cluster_scale.py --large-events`).
@@ -600,7 +601,10 @@ class EventIndex:
         self.by_day: dict[int, set[str]] = {}
         self.by_year: dict[int, set[str]] = {}
         self.undated: set[str] = set()
-        self.by_entity: dict[str, deque[str]] = {}
+        # participant → its live events; an event's latest day orders them (`sharing`)
+        self.by_entity: dict[str, set[str]] = {}
+        self.entities: dict[str, tuple[str, ...]] = {}  # event → the participants it is filed under
+        self.latest: dict[str, int] = {}  # event → its latest day (0: undated)
         self.registered: dict[str, tuple[str, tuple[int, ...]]] = {}
 
     def put(self, event: EventState) -> None:
@@ -611,13 +615,22 @@ class EventIndex:
             self.row[event.id] = self.free.pop()
         self.matrix[self.row[event.id]] = event.centroid
         self._register_date(event)
-        for key in event.participant_votes():
-            bucket = self.by_entity.setdefault(key, deque(maxlen=MAX_EVENTS_PER_ENTITY))
-            if not bucket or (bucket[-1] != event.id and event.id not in bucket):
-                bucket.append(event.id)
+        keys = tuple(sorted(event.participant_votes()))
+        if self.entities.get(event.id) != keys:
+            self._unregister_entities(event.id)
+            self.entities[event.id] = keys
+            for key in keys:
+                self.by_entity.setdefault(key, set()).add(event.id)
+
+    def _unregister_entities(self, event_id: str) -> None:
+        for key in self.entities.pop(event_id, ()):
+            self.by_entity[key].discard(event_id)
+            if not self.by_entity[key]:
+                del self.by_entity[key]
 
     def remove(self, event_id: str) -> None:
         self._unregister_date(event_id)
+        self._unregister_entities(event_id)
         row = self.row.pop(event_id, None)
         if row is not None:
             self.matrix[row] = 0
@@ -646,6 +659,7 @@ class EventIndex:
             return
         self._unregister_date(event.id)
         self.registered[event.id] = key
+        self.latest[event.id] = interval[1] if interval is not None else 0
         if key[0] == "undated":
             self.undated.add(event.id)
         for k in key[1]:
@@ -653,6 +667,7 @@ class EventIndex:
 
     def _unregister_date(self, event_id: str) -> None:
         kind, keys = self.registered.pop(event_id, ("", ()))
+        self.latest.pop(event_id, None)
         self.undated.discard(event_id)
         for k in keys:
             (self.by_year if kind == "year" else self.by_day).get(k, set()).discard(event_id)
@@ -667,9 +682,17 @@ class EventIndex:
         return found
 
     def sharing(self, keys: Iterable[str]) -> set[str]:
+        """For each participant, its MAX_EVENTS_PER_ENTITY latest-dated events (then the
+        larger ids): which events are in memory decides, not the order they came in, so
+        a stream's runs find what one batch finds."""
         found: set[str] = set()
         for key in keys:
-            found.update(e for e in self.by_entity.get(key, ()) if e in self.row)
+            events = self.by_entity.get(key, set())
+            if len(events) > MAX_EVENTS_PER_ENTITY:
+                events = set(
+                    heapq.nlargest(MAX_EVENTS_PER_ENTITY, events, key=lambda e: (self.latest.get(e, 0), e))
+                )
+            found |= events
         return found
 
     def nearest(self, vector: np.ndarray, ids: Iterable[str] | None, k: int) -> list[str]:
@@ -1265,10 +1288,11 @@ def _write(
             conn, {a: v for a, v in batch.new_vectors.items() if a in scores}, embed.MODEL_NAME
         )
         repo.save_events(conn, [event_row(e) for e in live if e.size])
-        repo.delete_events(conn, empty + sorted(merged))
         repo.save_assignments(conn, [(a, e, s) for a, (e, s) in sorted(scores.items())])
         repo.move_members(conn, merged, {e: clusterer.events[e].storyline for e in set(merged.values())})
         repo.move_articles(conn, moved, {e: clusterer.events[e].storyline for e in set(moved.values())})
+        # only now: deleting an event deletes the member rows still pointing at it
+        repo.delete_events(conn, empty + sorted(merged))
         if empty or merged:
             repo.delete_empty_storylines(conn)
         repo.replace_context(conn, [], _context_rows(batch.features.values(), scores, clusterer))
