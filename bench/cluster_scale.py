@@ -18,6 +18,10 @@ RSS is its own.
 copies a day apart join one event until the date veto parts them, so events hold
 dozens of articles (75 on average at 20,000) and the window is dense, the case where a
 cost per member or per candidate shows.
+
+`--slices N` also clusters a copy of each set in N runs of consecutive articles (in
+`cluster_pending`'s order, as a stream delivers them) and says whether the events are
+one batch's: the same assignment of every article and the same events, ids included.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import dataclasses
 import hashlib
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -162,19 +167,54 @@ def measure(path: Path) -> dict:
     }
 
 
+def in_slices(path: Path, reference: Path, slices: int) -> dict:
+    """Cluster the store at `path` in `slices` runs of consecutive articles; compare with
+    the store `reference` clustered in one batch."""
+
+    from storyline.cluster.events import cluster_pending
+    from storyline.store import articles as article_repo
+    from storyline.store import events as repo
+    from storyline.store.db import Store
+    from storyline.store.schema import articles
+
+    store = Store(f"sqlite:///{path}")
+    with store.atomic() as conn:
+        order = repo.pending(conn)
+        conn.execute(articles.update().values(enriched_at=None))
+    step = -(-len(order) // slices)
+    for start in range(0, len(order), step):
+        with store.atomic() as conn:
+            article_repo.mark(conn, order[start : start + step], "enriched_at")
+        cluster_pending(store)
+
+    def snapshot(store: Store) -> tuple[dict[str, str], set[tuple[str, tuple[str, ...]]]]:
+        with store.read() as conn:
+            return repo.article_events(conn), {
+                (e.id, tuple(sorted(e.articles))) for e in repo.all_events(conn)
+            }
+
+    mine, theirs = snapshot(store), snapshot(Store(f"sqlite:///{reference}"))
+    differ = sum(1 for a, e in theirs[0].items() if mine[0].get(a) != e) + len(set(mine[0]) - set(theirs[0]))
+    return {"slices": slices, "articles_differing": differ, "same_events": mine[1] == theirs[1]}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--split", default="all", choices=["all"], help="replays every split it reads")
     parser.add_argument("--limit", type=int, default=None, help="largest size to run")
     parser.add_argument("--large-events", action="store_true", help="WikiRef replays a day apart")
+    parser.add_argument("--slices", type=int, default=0, help="also cluster each set in N runs and compare")
     parser.add_argument("--_build", help=argparse.SUPPRESS)
     parser.add_argument("--_measure", help=argparse.SUPPRESS)
+    parser.add_argument("--_slices", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args._build:
         return build(Path(args._build), args.sizes[0], args.large_events)
     if args._measure:
         return print(json.dumps(measure(Path(args._measure))))
+    if args._slices:
+        return print(json.dumps(in_slices(Path(args._slices[0]), Path(args._slices[1]), args.slices)))
     print("command:", "PYTHONPATH=src python bench/cluster_scale.py", " ".join(sys.argv[1:]))
     sizes = [s for s in args.sizes if args.limit is None or s <= args.limit]
     rows = []
@@ -183,7 +223,18 @@ def main(argv: list[str] | None = None) -> None:
             path = Path(tmp) / f"scale-{size}.db"
             dense = ["--large-events"] if args.large_events else []
             _child(["--_build", str(path), "--sizes", str(size), *dense])
+            if args.slices > 1:
+                shutil.copy(path, path.with_suffix(".slices.db"))
             result = json.loads(_child(["--_measure", str(path)]).strip().splitlines()[-1])
+            if args.slices > 1:
+                check = [
+                    "--_slices",
+                    str(path.with_suffix(".slices.db")),
+                    str(path),
+                    "--slices",
+                    str(args.slices),
+                ]
+                result["slices"] = json.loads(_child(check).strip().splitlines()[-1])
             rows.append((size, result))
             print(f"  {size}: {result}", file=sys.stderr)
     _table(rows, "replayed WikiRef220 articles a day apart" if args.large_events else "")
@@ -220,6 +271,13 @@ def _table(rows: list[tuple[int, dict]], what: str = "") -> None:
             f"| {r['peak_mb'] - r['start_mb']:>5.0f} | {growth:>18} |"
         )
         previous = (size, r)
+    for size, r in rows:
+        if "slices" in r:
+            c = r["slices"]
+            same = "the same events" if c["same_events"] and not c["articles_differing"] else "other events"
+            print(
+                f"{size} articles in {c['slices']} runs: {same} as one batch ({c['articles_differing']} articles differ)"
+            )
 
 
 if __name__ == "__main__":
