@@ -13,7 +13,9 @@ scoring of stops 10-16), and the TF-IDF + agglomerative
 (cosine, average linkage) baseline with its train-tuned distance threshold.
 `--calibrate` refits the article-pair weights on train and tunes the join and merge
 probabilities (the constants in `storyline/cluster/pairs.py` and `events.py` came from
-this; `--calibrate-event` does the same for the article↔event model of the ablation row); `--variants` compares what to embed
+this; `--calibrate-event` does the same for the article↔event model of the ablation row;
+`--calibrate-split` tunes when an event is cut in two, `storyline/cluster/split.py`);
+`--variants` compares what to embed
 (the choice in `storyline/enrich/embed.py`); `--orders N` also scores Storyline over N
 arrival orders of the same articles (`replay`), the spread an online clusterer owes to
 order alone.
