@@ -22,19 +22,14 @@ import sys
 import time
 
 import numpy as np
-from throughput import wikiref
+from throughput import wikiref_texts
 
 SAMPLE = 40  # sentences embedded alone for the batch-drift check
 
 
 def sentences(limit: int) -> list[str]:
-    found = wikiref()
-    if found is None:
-        return []
-    source, labels = found
     out: list[str] = []
-    for name in sorted(labels):
-        text = (source / "articles" / name).read_text(errors="replace")
+    for text in wikiref_texts():
         out += [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 4]
         if len(out) >= limit:
             break

@@ -28,17 +28,9 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
-from throughput import wikiref  # noqa: E402
+from throughput import wikiref_texts  # noqa: E402
 
 RUNS = 2
-
-
-def articles(limit: int) -> list[str]:
-    found = wikiref()
-    if found is None:
-        return []
-    source, labels = found
-    return [(source / "articles" / name).read_text(errors="replace") for name in sorted(labels)[:limit]]
 
 
 def best_of(fn: Callable[[], object]) -> float:
@@ -54,7 +46,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=80)
     args = parser.parse_args()
-    texts = articles(args.articles)
+    texts = wikiref_texts(args.articles)
     if not texts:
         return 1
     import torch

@@ -67,6 +67,15 @@ def wikiref() -> tuple[Path, dict[str, str]] | None:
     return source, json.loads((source / "labels.json").read_text())
 
 
+def wikiref_texts(limit: int | None = None) -> list[str]:
+    """The first `limit` WikiRef220 articles' texts, in file-name order ([] without ../shared)."""
+    found = wikiref()
+    if found is None:
+        return []
+    source, labels = found
+    return [(source / "articles" / name).read_text(errors="replace") for name in sorted(labels)[:limit]]
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'])")
 
 

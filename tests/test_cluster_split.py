@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from cluster_fixtures import bridged_captures, build
+from cluster_fixtures import Spec, bridged_captures, build
 
 from storyline.cluster import events as ev
 from storyline.cluster import split
@@ -55,12 +55,18 @@ def test_one_loose_event_and_a_small_fringe_stay_whole() -> None:
     assert split.bipartition(profiles, _pairs(fringe, 0.0)) is None
 
 
-def _cluster(split_ratio: float | None) -> list[set[str]]:
-    specs, vectors = bridged_captures()
+def _features_and_vectors(specs: list[Spec], vectors: dict[str, np.ndarray]) -> dict[str, tuple]:
+    """What a clusterer's loader gives, by article id."""
     data = {}
     for spec in specs:
         article, analysis = build(spec)
         data[spec.id] = (compute_features(article, analysis), vectors[spec.id])
+    return data
+
+
+def _cluster(split_ratio: float | None) -> list[set[str]]:
+    specs, vectors = bridged_captures()
+    data = _features_and_vectors(specs, vectors)
     clusterer = ev.Clusterer(
         ev.ClusterOptions(split_ratio=split_ratio), loader=lambda ids: {i: data[i] for i in ids}
     )
@@ -97,10 +103,7 @@ def test_a_cut_names_its_new_event_after_the_article_that_led_to_it() -> None:
     (the id once came from the last member moved, whatever article led to the cut, and
     a cut event merged back and cut again took an id already merged away)."""
     specs, vectors = bridged_captures(per_ship=10)
-    data = {}
-    for spec in specs:
-        article, analysis = build(spec)
-        data[spec.id] = (compute_features(article, analysis), vectors[spec.id])
+    data = _features_and_vectors(specs, vectors)
     made = []
     for trigger in ("mysore-0", "sukanya-0"):
         clusterer = ev.Clusterer(loader=lambda ids: {i: data[i] for i in ids})
@@ -118,10 +121,7 @@ def test_a_cut_names_its_new_event_after_the_article_that_led_to_it() -> None:
 
 def test_an_event_over_the_size_bound_is_not_cut(monkeypatch) -> None:
     specs, vectors = bridged_captures(per_ship=33)
-    data = {}
-    for spec in specs[1:]:
-        article, analysis = build(spec)
-        data[spec.id] = (compute_features(article, analysis), vectors[spec.id])
+    data = _features_and_vectors(specs[1:], vectors)
 
     def whole_after_check(bound: int) -> bool:
         monkeypatch.setattr(ev, "MAX_CUT_MEMBERS", bound)

@@ -896,10 +896,7 @@ class Clusterer:
             made = self._cut(event, [[sample[i] for i in half] for half in halves], article)
             if made is not None:
                 queue += [current, made]
-        for candidate in (event_id, self.moved.get(article)):
-            if candidate in self.events and article in self.events[candidate].members:
-                return candidate
-        return event_id
+        return self.event_of(article, event_id)
 
     def _cut(self, event: EventState, halves: list[list[Profile]], article: str) -> str | None:
         """Rebuild the event as two: members outside the sample go to the half they are

@@ -259,23 +259,22 @@ def move_members(conn: Connection, moves: dict[str, str], storyline_of: dict[str
     """Articles and context items of merged-away events (keys) to the events that took
     them in (values), whose storyline the context items take."""
     for gone, keep in sorted(moves.items()):
-        conn.execute(event_articles.update().where(event_articles.c.event == gone).values(event=keep))
-        conn.execute(
-            context_items.update()
-            .where(context_items.c.event == gone)
-            .values(event=keep, storyline=storyline_of.get(keep))
-        )
+        _repoint(conn, "event", gone, keep, storyline_of.get(keep))
 
 
 def move_articles(conn: Connection, moves: dict[str, str], storyline_of: dict[str, str | None]) -> None:
     """Single articles, with their context items, to other events (an event cut in two)."""
     for article, event in sorted(moves.items()):
-        conn.execute(event_articles.update().where(event_articles.c.article == article).values(event=event))
-        conn.execute(
-            context_items.update()
-            .where(context_items.c.article == article)
-            .values(event=event, storyline=storyline_of.get(event))
-        )
+        _repoint(conn, "article", article, event, storyline_of.get(event))
+
+
+def _repoint(conn: Connection, by: str, key: str, event: str, storyline: str | None) -> None:
+    """Membership rows and context items whose `by` column ("event" or "article") is
+    `key`, to `event` and its storyline."""
+    conn.execute(event_articles.update().where(event_articles.c[by] == key).values(event=event))
+    conn.execute(
+        context_items.update().where(context_items.c[by] == key).values(event=event, storyline=storyline)
+    )
 
 
 def article_events(conn: Connection) -> dict[str, str]:
