@@ -58,7 +58,7 @@ Topic 35 was one event because its first report bridged both arrests (`cluster.s
 since stop 18, after each join the article's event is cut in two when its sampled members
 form two tight groups only loosely alike across, and the merge pass asks the same before
 joining two events.  Dev 0.917 → 0.950 in the ids' order (0.909 ± 0.010 → 0.930 ± 0.017
-over eight orders), train 0.884 → 0.895 (0.888 → 0.901).  A cut rebuilds both halves from
+over eight orders), train 0.884 → 0.895 (0.888 → 0.902).  A cut rebuilds both halves from
 their members' features, which the clusterer does not hold: `cluster_pending` gives it a
 loader (the chunk in memory, earlier articles from the store).
 
